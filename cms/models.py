@@ -1,0 +1,47 @@
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The community's front door: what is open now, then what has been."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["contests.ContestPage", "cms.StandardPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # cms asks the contests app through its queryset and knows nothing else of it.
+        contest_model = apps.get_model("contests", "ContestPage")
+        contests = list(
+            contest_model.objects.live()
+            .public()
+            .select_related("brand", "hero_image", "result")
+            .order_by("-submissions_open_at")
+        )
+        now = timezone.now()
+        for contest in contests:
+            contest.current_phase = contest.phase_at(now)
+        context["open_contests"] = [c for c in contests if c.current_phase.is_current]
+        context["past_contests"] = [c for c in contests if not c.current_phase.is_current]
+        return context
+
+
+class StandardPage(Page):
+    body = RichTextField(_("body"), blank=True)
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("standard page")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from contests import admin_views
+
+app_name = "contests_admin"
+
+urlpatterns = [
+    path("<int:page_id>/winners/", admin_views.pick_winners, name="winners"),
+]

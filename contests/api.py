@@ -1,0 +1,251 @@
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
+
+from contests import services
+from contests.models import ContestPage, Entry, Vote
+from contests.phases import Phase
+
+router = Router(tags=["contests"])
+
+
+class ContestOut(Schema):
+    slug: str
+    title: str
+    url: str
+    brand: str
+    summary: str
+    prize: str
+    phase: Phase
+    submissions_open_at: datetime
+    submissions_close_at: datetime
+    voting_open_at: datetime
+    voting_close_at: datetime
+    entry_count: int
+
+
+class EntryOut(Schema):
+    id: int
+    contest: str
+    title: str
+    description: str
+    author: str
+    url: str
+    image_url: str
+    status: str
+    created_at: datetime
+    votes: int | None = None
+
+
+class WinnerOut(Schema):
+    rank: int
+    entry: EntryOut
+
+
+class VoteOut(Schema):
+    entry_id: int
+    voted: bool
+    changed: bool
+    votes: int
+
+
+class WinnersIn(Schema):
+    entries: list[int]
+
+
+class EntryCreateIn(Schema):
+    title: str
+    description: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+def _contests():
+    return (
+        ContestPage.objects.live()
+        .public()
+        .select_related("brand", "result")
+        .annotate(entry_count=Count("entries", filter=Q(entries__live=True), distinct=True))
+        .order_by("-submissions_open_at")
+    )
+
+
+def contest_out(contest: ContestPage, now=None) -> dict:
+    return {
+        "slug": contest.slug,
+        "title": contest.title,
+        "url": contest.url,
+        "brand": contest.brand.name,
+        "summary": contest.summary,
+        "prize": contest.prize,
+        "phase": contest.phase_at(now or timezone.now()),
+        "submissions_open_at": contest.submissions_open_at,
+        "submissions_close_at": contest.submissions_close_at,
+        "voting_open_at": contest.voting_open_at,
+        "voting_close_at": contest.voting_close_at,
+        "entry_count": contest.entry_count,
+    }
+
+
+def entry_out(entry: Entry, contest: ContestPage | None = None) -> dict:
+    contest = contest or entry.contest
+    return {
+        "id": entry.pk,
+        "contest": contest.slug,
+        "title": entry.title,
+        "description": entry.description,
+        "author": entry.author.public_name,
+        "url": contest.url + contest.reverse_subpage("entry", args=[entry.pk]),
+        "image_url": entry.image_url(800),
+        "status": entry.moderation_status,
+        "created_at": entry.created_at,
+        "votes": getattr(entry, "vote_count", None),
+    }
+
+
+def _get_contest(slug: str) -> ContestPage:
+    return get_object_or_404(_contests(), slug=slug)
+
+
+@router.get("contests", response=list[ContestOut])
+def list_contests(request, phase: Phase | None = None):
+    now = timezone.now()
+    contests = [contest_out(c, now) for c in _contests()]
+    if phase:
+        contests = [c for c in contests if c["phase"] == phase]
+    return contests
+
+
+@router.get("contests/{slug}", response=ContestOut)
+def get_contest(request, slug: str):
+    return contest_out(_get_contest(slug))
+
+
+@router.get("contests/{slug}/entries", response=list[EntryOut])
+@paginate(PageNumberPagination, page_size=24)
+def list_entries(request, slug: str):
+    contest = _get_contest(slug)
+    entries = (
+        Entry.objects.public()
+        .filter(contest=contest)
+        .with_vote_counts()
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
+    return _EntryList(entries, contest)
+
+
+class _EntryList:
+    """A lazy sequence for the paginator: slices the queryset, serialises only that page."""
+
+    def __init__(self, queryset, contest):
+        self.queryset, self.contest = queryset, contest
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def count(self):
+        return len(self)
+
+    def __getitem__(self, item):
+        return [entry_out(e, self.contest) for e in self.queryset[item]]
+
+
+@router.post(
+    "contests/{slug}/entries",
+    response={201: EntryOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def create_entry(request, slug: str, data: Form[EntryCreateIn], image: File[UploadedFile]):
+    contest = _get_contest(slug)
+    entry = services.submit_entry(
+        contest, author=request.user, title=data.title, description=data.description, image=image
+    )
+    return 201, entry_out(entry, contest)
+
+
+@router.get("contests/{slug}/winners", response=list[WinnerOut])
+def list_winners(request, slug: str):
+    contest = _get_contest(slug)
+    if contest.phase != Phase.RESULTS:
+        return []
+    awards = contest.awards.select_related("entry", "entry__author").order_by("rank")
+    counts = dict(
+        Entry.objects.filter(pk__in=[a.entry_id for a in awards])
+        .with_vote_counts()
+        .values_list("pk", "vote_count")
+    )
+    winners = []
+    for award in awards:
+        award.entry.vote_count = counts.get(award.entry_id, 0)
+        winners.append({"rank": award.rank, "entry": entry_out(award.entry, contest)})
+    return winners
+
+
+@router.post(
+    "contests/{slug}/winners",
+    response={200: list[WinnerOut], 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def pick_winners(request, slug: str, data: WinnersIn):
+    contest = _get_contest(slug)
+    services.pick_winners(contest, staff=request.user, entry_ids=data.entries)
+    return 200, list_winners(request, slug)
+
+
+def _visible_entry(request, entry_id: int) -> Entry:
+    return get_object_or_404(
+        Entry.objects.visible_to(request.user)
+        .with_vote_counts()
+        .select_related("author", "contest"),
+        pk=entry_id,
+    )
+
+
+@router.get("entries/{entry_id}", response=EntryOut)
+def get_entry(request, entry_id: int):
+    return entry_out(_visible_entry(request, entry_id))
+
+
+def _vote_state(request, entry: Entry, changed: bool) -> dict:
+    return {
+        "entry_id": entry.pk,
+        "voted": Vote.objects.filter(entry=entry, voter=request.user).exists(),
+        "changed": changed,
+        "votes": services.vote_count(entry),
+    }
+
+
+def _public_entry(entry_id: int) -> Entry:
+    return get_object_or_404(Entry.objects.public().select_related("contest"), pk=entry_id)
+
+
+@router.post(
+    "entries/{entry_id}/vote",
+    response={200: VoteOut, 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def vote(request, entry_id: int):
+    entry = _public_entry(entry_id)
+    changed = services.cast_vote(entry, voter=request.user)
+    return 200, _vote_state(request, entry, changed)
+
+
+@router.delete(
+    "entries/{entry_id}/vote",
+    response={200: VoteOut, 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def withdraw_vote(request, entry_id: int):
+    entry = _public_entry(entry_id)
+    changed = services.withdraw_vote(entry, voter=request.user)
+    return 200, _vote_state(request, entry, changed)

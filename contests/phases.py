@@ -1,0 +1,62 @@
+"""A contest's phase derives from its dates (and from whether results are announced)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("Coming soon")
+    SUBMISSIONS = "submissions", _("Open for submissions")
+    REVIEW = "review", _("Entries under review")
+    VOTING = "voting", _("Voting")
+    JUDGING = "judging", _("Judging")
+    RESULTS = "results", _("Results")
+
+    @property
+    def is_current(self) -> bool:
+        """Still running (or about to): everything before the results."""
+        return self != Phase.RESULTS
+
+
+@dataclass(frozen=True)
+class Schedule:
+    submissions_open_at: datetime
+    submissions_close_at: datetime
+    voting_open_at: datetime
+    voting_close_at: datetime
+    results_announced_at: datetime | None = None
+
+
+def phase_at(schedule: Schedule, now: datetime) -> Phase:
+    """Each window includes its opening instant and excludes its closing one."""
+    if schedule.results_announced_at is not None and schedule.results_announced_at <= now:
+        return Phase.RESULTS
+    if schedule.voting_open_at <= now < schedule.voting_close_at:
+        return Phase.VOTING
+    if schedule.submissions_open_at <= now < schedule.submissions_close_at:
+        return Phase.SUBMISSIONS
+    if now < schedule.submissions_open_at:
+        return Phase.DRAFT
+    if now < schedule.voting_open_at:
+        return Phase.REVIEW  # submissions closed, voting not open yet
+    return Phase.JUDGING
+
+
+def next_change(schedule: Schedule, now: datetime) -> tuple[Phase, datetime] | None:
+    """The next phase and when it starts, for the countdown; None when only people decide."""
+    current = phase_at(schedule, now)
+    moments = sorted(
+        {
+            schedule.submissions_open_at,
+            schedule.submissions_close_at,
+            schedule.voting_open_at,
+            schedule.voting_close_at,
+        }
+    )
+    for moment in moments:
+        if moment > now and (phase := phase_at(schedule, moment)) != current:
+            return phase, moment
+    return None

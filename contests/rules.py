@@ -1,0 +1,62 @@
+"""Who may do what in a contest, and when. Services call these; templates use them for hints."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community.errors import NotAllowed, WrongPhase
+from community.models import User
+from community.rules import is_brand_staff, is_verified_member
+from contests.models import ContestPage, Entry
+from contests.phases import Phase
+
+PHASE_REFUSALS = {
+    "submit": {
+        Phase.DRAFT: gettext_lazy("Submissions for this contest have not opened yet."),
+        "default": gettext_lazy("Submissions for this contest are closed."),
+    },
+    "vote": {
+        Phase.DRAFT: gettext_lazy("Voting has not opened yet."),
+        Phase.SUBMISSIONS: gettext_lazy("Voting has not opened yet."),
+        Phase.REVIEW: gettext_lazy("Voting has not opened yet."),
+        "default": gettext_lazy("Voting for this contest is closed."),
+    },
+}
+
+
+def _refuse_phase(action: str, phase: Phase) -> None:
+    messages = PHASE_REFUSALS[action]
+    raise WrongPhase(messages.get(phase, messages["default"]))
+
+
+def check_can_take_part(user: User) -> None:
+    if not user.is_authenticated:
+        raise NotAllowed(_("Sign in to take part."))
+    if not is_verified_member(user):
+        raise NotAllowed(_("Verify your email address before taking part."))
+
+
+def check_can_submit(user: User, contest: ContestPage, now=None) -> None:
+    check_can_take_part(user)
+    phase = contest.phase_at(now or timezone.now())
+    if phase != Phase.SUBMISSIONS:
+        _refuse_phase("submit", phase)
+
+
+def check_can_vote(user: User, entry: Entry, now=None) -> None:
+    check_can_take_part(user)
+    if not entry.live:
+        raise NotAllowed(_("This entry is not open for votes."))
+    phase = entry.contest.phase_at(now or timezone.now())
+    if phase != Phase.VOTING:
+        _refuse_phase("vote", phase)
+    if entry.author_id == user.pk:
+        raise NotAllowed(_("You cannot vote for your own entry."))
+
+
+def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
+    if not is_brand_staff(user):
+        raise NotAllowed(_("Only brand staff can pick winners."))
+    phase = contest.phase_at(now or timezone.now())
+    if phase not in (Phase.JUDGING, Phase.RESULTS):
+        raise WrongPhase(_("Winners can be picked only after voting closes."))

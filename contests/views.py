@@ -1,0 +1,206 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from community.errors import ActionRefused, InvalidInput
+from community.images import RENDITION_WIDTHS, get_rendition, private_storage
+from community.rules import is_moderator
+from contests import rules, services
+from contests.forms import EntryForm
+from contests.models import ContestPage, Entry, Vote
+from contests.phases import Phase
+
+GALLERY_PAGE_SIZE = 24
+
+
+def _refusal(check, *args) -> str | None:
+    try:
+        check(*args)
+    except ActionRefused as refused:
+        return refused.message
+    return None
+
+
+def contest_gallery(request, contest: ContestPage):
+    now = timezone.now()
+    phase = contest.phase_at(now)
+    entries = (
+        Entry.objects.public()
+        .filter(contest=contest)
+        .with_vote_counts()
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    voted_ids: set[int] = set()
+    own_submissions = []
+    if request.user.is_authenticated:
+        voted_ids = set(
+            Vote.objects.filter(voter=request.user, entry__in=[e.pk for e in page]).values_list(
+                "entry_id", flat=True
+            )
+        )
+        own_submissions = list(
+            Entry.objects.filter(contest=contest, author=request.user, live=False).order_by(
+                "-created_at"
+            )
+        )
+    awards = []
+    if phase == Phase.RESULTS:
+        awards = list(
+            contest.awards.select_related("entry", "entry__author").order_by("kind", "rank")
+        )
+        counts = dict(
+            Entry.objects.filter(pk__in=[a.entry_id for a in awards])
+            .with_vote_counts()
+            .values_list("pk", "vote_count")
+        )
+        for award in awards:
+            award.entry.vote_count = counts.get(award.entry_id, 0)
+    return contest.render(
+        request,
+        context_overrides={
+            "phase": phase,
+            "next_change": contest.next_change,
+            "entries_page": page,
+            "voted_ids": voted_ids,
+            "own_submissions": own_submissions,
+            "awards": awards,
+            "can_vote": phase == Phase.VOTING,
+            "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
+            if request.user.is_authenticated
+            else None,
+        },
+    )
+
+
+def submit_entry(request, contest: ContestPage):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = EntryForm(request.POST or None, request.FILES or None)
+    refusal = _refusal(rules.check_can_submit, request.user, contest)
+    status = 200
+    if request.method == "POST":
+        if refusal:
+            status = 409
+        elif form.is_valid():
+            try:
+                entry = services.submit_entry(
+                    contest,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    image=form.cleaned_data["image"],
+                )
+            except InvalidInput as invalid:
+                form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+            except ActionRefused as refused:
+                refusal = refused.message
+                status = refused.status
+            else:
+                messages.success(
+                    request,
+                    _("Thank you! Your entry is waiting for a moderator and will appear in the "
+                      "gallery once approved."),
+                )
+                return redirect(entry.get_absolute_url())
+        if status == 200:
+            status = 400  # the form has errors: it keeps what the member typed
+    response = contest.render(
+        request,
+        template="contests/entry_form.html",
+        context_overrides={"form": form, "refusal": refusal},
+    )
+    response.status_code = status
+    return response
+
+
+def entry_detail(request, contest: ContestPage, entry_id: int):
+    entry = get_object_or_404(
+        Entry.objects.visible_to(request.user)
+        .with_vote_counts()
+        .select_related("author", "contest"),
+        pk=entry_id,
+        contest=contest,
+    )
+    phase = contest.phase
+    has_voted = (
+        request.user.is_authenticated
+        and Vote.objects.filter(entry=entry, voter=request.user).exists()
+    )
+    return contest.render(
+        request,
+        template="contests/entry_detail.html",
+        context_overrides={
+            "entry": entry,
+            "phase": phase,
+            "has_voted": has_voted,
+            "vote_refusal": _refusal(rules.check_can_vote, request.user, entry)
+            if request.user.is_authenticated and entry.live
+            else None,
+            "is_own": request.user.is_authenticated and entry.author_id == request.user.pk,
+        },
+    )
+
+
+def vote(request, contest: ContestPage, entry_id: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(contest.url + contest.reverse_subpage("entry", args=[entry_id]))
+    entry = get_object_or_404(
+        Entry.objects.public().select_related("contest"), pk=entry_id, contest=contest
+    )
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.withdraw_vote(entry, voter=request.user)
+            messages.success(request, _("Your vote has been withdrawn."))
+        else:
+            services.cast_vote(entry, voter=request.user)
+            messages.success(request, _("Thank you for voting!"))
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = entry.get_absolute_url()
+    return redirect(next_url)
+
+
+@require_GET
+def entry_image(request, entry_id: int, size: str):
+    """Serve an entry's image only to those who may see the entry (the gate covers files)."""
+    entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=entry_id)
+    name = entry.image.name
+    revision_id = request.GET.get("revision")
+    if revision_id:
+        # The author and moderators may see the image of a submitted edit before approval.
+        if not (is_moderator(request.user) or entry.author_id == request.user.pk):
+            raise Http404
+        revision = entry.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
+        if revision is None:
+            raise Http404
+        name = revision.content.get("image") or name
+    if not name:
+        raise Http404
+    if size == "original":
+        path = name
+    elif size.isdigit() and int(size) in RENDITION_WIDTHS:
+        path = get_rendition(name, int(size))
+    else:
+        raise Http404
+    try:
+        handle = private_storage().open(path, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = (
+        "public, max-age=600" if entry.live and not revision_id else "private, no-store"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,127 @@
+"""Test data. Images are generated with Pillow, never read from fixtures on disk."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+from wagtail.models import Page
+
+from community.models import Brand, User
+from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
+from contests.models import ContestPage, Entry
+
+
+def image_bytes(fmt: str = "PNG", size=(64, 48), color=(200, 30, 30), **save_kwargs) -> bytes:
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, fmt, **save_kwargs)
+    return out.getvalue()
+
+
+def image_upload(name: str = "design.png", fmt: str = "PNG", **kwargs) -> SimpleUploadedFile:
+    content_types = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+    return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=content_types[fmt])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Members are verified unless the test says `verified=False`."""
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def moderator(**kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+def brand_staff(**kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=BRAND_STAFF_GROUP))
+    return user
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+
+
+def home_page() -> Page:
+    return Page.objects.get(depth=2)
+
+
+PHASE_OFFSETS = {
+    # (submissions open, submissions close, voting open, voting close) relative to now, in days
+    "draft": (1, 10, 10, 20),
+    "submissions": (-1, 10, 10, 20),
+    "review": (-10, -1, 1, 10),
+    "voting": (-20, -10, -1, 10),
+    "judging": (-30, -20, -10, -1),
+}
+
+
+def make_contest(phase: str = "submissions", *, brand=None, title=None, now=None, **fields) -> ContestPage:
+    """A live contest page under the home page, with dates placing it in `phase` now."""
+    now = now or timezone.now()
+    offsets = PHASE_OFFSETS[phase]
+    dates = dict(
+        zip(
+            ["submissions_open_at", "submissions_close_at", "voting_open_at", "voting_close_at"],
+            [now + timedelta(days=d) for d in offsets],
+            strict=True,
+        )
+    )
+    dates.update(fields)
+    title = title or f"Contest {ContestPage.objects.count() + 1}"
+    contest = ContestPage(title=title, brand=brand or BrandFactory(), summary=f"{title} summary", **dates)
+    home_page().add_child(instance=contest)
+    contest.save_revision().publish()
+    return ContestPage.objects.get(pk=contest.pk)
+
+
+def make_entry(contest: ContestPage, *, author=None, approved: bool = True, title=None, **kwargs) -> Entry:
+    """An entry through the real services: submitted, then approved by a moderator if asked."""
+    from moderation import services as moderation_services
+    from moderation.models import ModerationItem
+
+    author = author or UserFactory()
+    entry = Entry(
+        contest=contest,
+        author=author,
+        title=title or f"Entry by {author.username}",
+        description=kwargs.pop("description", "A design."),
+    )
+    upload = kwargs.pop("image", None) or image_upload()
+    from community.images import clean_uploaded_image
+
+    cleaned = clean_uploaded_image(upload)
+    entry.image.save(cleaned.name, cleaned, save=False)
+    entry.save()
+    item = moderation_services.submit_for_moderation(entry, user=author)
+    if approved:
+        moderation_services.approve(item.pk, moderator=_system_moderator())
+    return Entry.objects.get(pk=entry.pk)
+
+
+def _system_moderator() -> User:
+    user = User.objects.filter(username="factory-moderator").first()
+    return user or moderator(username="factory-moderator")
