@@ -1,0 +1,121 @@
+"""The demo data command: loads every phase and role, is idempotent, refuses real installations."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from community.images import private_storage
+from community.models import Brand, User
+from community.rules import is_brand_staff, is_moderator, is_verified_member
+from contests.models import Award, ContestPage, Entry, Vote
+from contests.phases import Phase
+from moderation.models import ModerationItem
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if not model._meta.proxy
+    }
+
+
+def private_files(folder: str = "") -> list[str]:
+    storage = private_storage()
+    if not storage.exists(folder or "."):
+        return []
+    folders, files = storage.listdir(folder or ".")
+    found = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        found += private_files(f"{folder}/{sub}" if folder else sub)
+    return found
+
+
+def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
+    output = seed()
+
+    contests = {c.slug: c for c in ContestPage.objects.live()}
+    assert {slug: c.phase for slug, c in contests.items()} == {
+        "aurora-morning-cup": Phase.SUBMISSIONS,
+        "espresso-collection-spring": Phase.VOTING,
+        "holiday-travel-mug": Phase.RESULTS,
+    }
+    assert {c.brand.name for c in contests.values()} == {"Caffè Aurora"}
+    assert all(c.hero_image_id for c in contests.values())
+    # Approved entries in every contest, votes as rows, three winners for the finished contest.
+    for contest in contests.values():
+        assert Entry.objects.public().filter(contest=contest).count() >= 2
+    assert Vote.objects.filter(contest=contests["espresso-collection-spring"]).exists()
+    winners = Award.objects.filter(contest=contests["holiday-travel-mug"]).order_by("rank")
+    assert [a.rank for a in winners] == [1, 2, 3]
+    counts = [a.entry.votes.count() for a in winners]
+    assert counts == sorted(counts, reverse=True)
+    # Entry images are real pictures in private storage, not blank squares.
+    entry = Entry.objects.public().first()
+    assert entry.image_width == entry.image_height == 800
+    with entry.image.open("rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert is_moderator(User.objects.get(username="moderator"))
+    assert is_brand_staff(User.objects.get(username="staff"))
+    for username in ("giulia", "marco"):
+        member = User.objects.get(username=username)
+        assert is_verified_member(member)
+        assert not is_moderator(member) and not is_brand_staff(member)
+        assert member.check_password("cocreo-demo")
+        assert EmailAddress.objects.filter(user=member, verified=True, primary=True).exists()
+
+    for expected in (
+        "admin",
+        "moderator",
+        "staff",
+        "giulia",
+        "marco",
+        "cocreo-demo",
+        "giulia@example.com",
+        "/admin/",
+        "http://",
+    ):
+        assert expected in output
+
+
+def test_pending_entries_are_not_public():
+    seed()
+    pending = Entry.objects.filter(live=False)
+    assert pending.count() >= 2
+    assert not Entry.objects.public().filter(pk__in=pending).exists()
+    assert set(pending.values_list("moderation_status", flat=True)) == {"pending"}
+    # They wait in the moderation queue.
+    queued = set(ModerationItem.objects.pending().values_list("object_id", flat=True))
+    assert queued == set(pending.values_list("pk", flat=True))
+
+
+def test_second_run_adds_nothing():
+    seed()
+    rows, files = row_counts(), sorted(private_files())
+    output = seed()
+    assert row_counts() == rows
+    assert sorted(private_files()) == files
+    assert Brand.objects.count() == 1
+    assert "cocreo-demo" in output
+
+
+def test_refuses_without_force_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    assert not ContestPage.objects.exists()
