@@ -60,7 +60,9 @@ def clean_uploaded_image(upload) -> ContentFile:
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            _("This image has too many pixels to process safely."), code="too_many_pixels"
+            _("This image has too many pixels; the limit is %(limit)s megapixels.")
+            % {"limit": round(max_pixels / 1_000_000)},
+            code="too_many_pixels",
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_an_image from None

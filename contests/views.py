@@ -19,12 +19,17 @@ from contests.phases import Phase
 GALLERY_PAGE_SIZE = 24
 
 
-def _refusal(check, *args) -> str | None:
+def _refused(check, *args) -> ActionRefused | None:
     try:
         check(*args)
     except ActionRefused as refused:
-        return refused.message
+        return refused
     return None
+
+
+def _refusal(check, *args) -> str | None:
+    refused = _refused(check, *args)
+    return refused.message if refused else None
 
 
 def contest_gallery(request, contest: ContestPage):
@@ -84,11 +89,12 @@ def submit_entry(request, contest: ContestPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = EntryForm(request.POST or None, request.FILES or None)
-    refusal = _refusal(rules.check_can_submit, request.user, contest)
+    refused = _refused(rules.check_can_submit, request.user, contest)
+    refusal = refused.message if refused else None
     status = 200
     if request.method == "POST":
-        if refusal:
-            status = 409
+        if refused:
+            status = refused.status
         elif form.is_valid():
             try:
                 entry = services.submit_entry(
@@ -123,12 +129,11 @@ def submit_entry(request, contest: ContestPage):
 
 def entry_detail(request, contest: ContestPage, entry_id: int):
     entry = get_object_or_404(
-        Entry.objects.visible_to(request.user)
-        .with_vote_counts()
-        .select_related("author", "contest"),
+        Entry.objects.visible_to(request.user).with_vote_counts().select_related("author"),
         pk=entry_id,
         contest=contest,
     )
+    entry.contest = contest  # the routed page: its phase is computed once
     phase = contest.phase
     has_voted = (
         request.user.is_authenticated

@@ -21,6 +21,10 @@ class Migration(migrations.Migration):
         ("moderation", "0001_initial"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
         ("wagtailcore", "0098_apitoken"),
+        # Wagtail's own data migrations grant its "Moderators" group editor rights; ours runs
+        # after them so that the group ends up with exactly the moderator's permissions.
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [migrations.RunPython(create_moderators, migrations.RunPython.noop)]
