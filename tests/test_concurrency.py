@@ -1,0 +1,71 @@
+"""Races on a real PostgreSQL: each thread has its own connection and transaction."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from community.errors import ActionRefused
+from contests import services
+from contests.models import Vote
+from moderation import services as moderation_services
+from moderation.models import ModerationItem
+from tests import factories
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def race(target, args_list):
+    """Run target(*args) in parallel threads released at the same instant; return outcomes."""
+    barrier = threading.Barrier(len(args_list))
+    outcomes = [None] * len(args_list)
+
+    def run(i, args):
+        try:
+            barrier.wait()
+            outcomes[i] = target(*args)
+        except ActionRefused as refused:
+            outcomes[i] = refused
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(args_list)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_one_member_voting_many_times_at_once_counts_once():
+    entry = factories.make_entry(factories.make_contest("voting"))
+    voter = factories.UserFactory()
+    outcomes = race(lambda: services.cast_vote(entry, voter=voter), [()] * 8)
+    assert outcomes.count(True) == 1 and outcomes.count(False) == 7
+    assert Vote.objects.filter(entry=entry, voter=voter).count() == 1
+
+
+def test_many_members_voting_at_once_all_count():
+    entry = factories.make_entry(factories.make_contest("voting"))
+    voters = [factories.UserFactory() for _ in range(8)]
+    outcomes = race(lambda v: services.cast_vote(entry, voter=v), [(v,) for v in voters])
+    assert outcomes == [True] * 8
+    assert services.vote_count(entry) == 8
+
+
+def test_two_moderators_deciding_the_same_item_one_wins():
+    entry = factories.make_entry(factories.make_contest("submissions"), approved=False)
+    item = ModerationItem.objects.get(object_id=entry.pk)
+    first, second = factories.moderator(), factories.moderator()
+    outcomes = race(
+        lambda decide, mod: decide(mod),
+        [
+            (lambda mod: moderation_services.approve(item.pk, moderator=mod), first),
+            (lambda mod: moderation_services.reject(item.pk, moderator=mod, reason="No"), second),
+        ],
+    )
+    refused = [o for o in outcomes if isinstance(o, ActionRefused)]
+    assert len(refused) == 1 and "already been decided" in refused[0].message
+    item.refresh_from_db()
+    entry.refresh_from_db()
+    assert (item.status == "approved") == entry.live
