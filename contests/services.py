@@ -31,11 +31,19 @@ def submit_entry(
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
+    # TextField's max_length is not a model validator: the HTML form checked it, the API did not.
+    description = description or ""
+    max_description = Entry._meta.get_field("description").max_length
+    if len(description) > max_description:
+        raise InvalidInput(
+            _("A description can be at most %(n)s characters long.") % {"n": max_description},
+            field="description",
+        )
     try:
         cleaned = clean_uploaded_image(image)
     except ValidationError as error:
         raise InvalidInput(error.messages[0], field="image") from None
-    entry = Entry(contest=contest, author=author, title=title, description=description or "")
+    entry = Entry(contest=contest, author=author, title=title, description=description)
     entry.image.save(cleaned.name, cleaned, save=False)
     try:
         with transaction.atomic():

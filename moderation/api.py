@@ -34,7 +34,8 @@ class DecisionOut(Schema):
 
 
 class RejectIn(Schema):
-    reason: str
+    # Defaulted so that a missing reason gets the service's 400 (field "reason"), not a 422.
+    reason: str = ""
 
 
 class ApproveIn(Schema):
