@@ -1,5 +1,4 @@
 from django.apps import apps
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel

@@ -47,7 +47,10 @@ def healthz(request):
     database = _database_state()
     channel_layer = _channel_layer_state()
     return JsonResponse(
-        {"status": "ok" if database == "ok" else "error",
-         "database": database, "channel_layer": channel_layer},
+        {
+            "status": "ok" if database == "ok" else "error",
+            "database": database,
+            "channel_layer": channel_layer,
+        },
         status=200 if database == "ok" else 503,
     )

@@ -3,13 +3,13 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from contests import services
-from contests.models import ContestPage, Entry, Vote
+from contests.models import Award, ContestPage, Entry, Vote
 from contests.phases import Phase
 
 router = Router(tags=["contests"])
@@ -170,7 +170,7 @@ def create_entry(request, slug: str, data: Form[EntryCreateIn], image: File[Uplo
     entry = services.submit_entry(
         contest, author=request.user, title=data.title, description=data.description, image=image
     )
-    return 201, entry_out(entry, contest)
+    return Status(201, entry_out(entry, contest))
 
 
 @router.get("contests/{slug}/winners", response=list[WinnerOut])
@@ -178,15 +178,9 @@ def list_winners(request, slug: str):
     contest = _get_contest(slug)
     if contest.phase != Phase.RESULTS:
         return []
-    awards = contest.awards.select_related("entry", "entry__author").order_by("rank")
-    counts = dict(
-        Entry.objects.filter(pk__in=[a.entry_id for a in awards])
-        .with_vote_counts()
-        .values_list("pk", "vote_count")
-    )
     winners = []
-    for award in awards:
-        award.entry.vote_count = counts.get(award.entry_id, 0)
+    for award in Award.objects.public().filter(contest=contest, kind=Award.Kind.WINNER):
+        award.entry.vote_count = award.vote_count
         winners.append({"rank": award.rank, "entry": entry_out(award.entry, contest)})
     return winners
 
@@ -199,7 +193,7 @@ def list_winners(request, slug: str):
 def pick_winners(request, slug: str, data: WinnersIn):
     contest = _get_contest(slug)
     services.pick_winners(contest, staff=request.user, entry_ids=data.entries)
-    return 200, list_winners(request, slug)
+    return Status(200, list_winners(request, slug))
 
 
 def _visible_entry(request, entry_id: int) -> Entry:
@@ -237,7 +231,7 @@ def _public_entry(entry_id: int) -> Entry:
 def vote(request, entry_id: int):
     entry = _public_entry(entry_id)
     changed = services.cast_vote(entry, voter=request.user)
-    return 200, _vote_state(request, entry, changed)
+    return Status(200, _vote_state(request, entry, changed))
 
 
 @router.delete(
@@ -248,4 +242,4 @@ def vote(request, entry_id: int):
 def withdraw_vote(request, entry_id: int):
     entry = _public_entry(entry_id)
     changed = services.withdraw_vote(entry, voter=request.user)
-    return 200, _vote_state(request, entry, changed)
+    return Status(200, _vote_state(request, entry, changed))

@@ -19,7 +19,11 @@ class ContestConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def _find_contest_id(self, slug: str) -> int | None:
         return (
-            ContestPage.objects.live().public().filter(slug=slug).values_list("pk", flat=True).first()
+            ContestPage.objects.live()
+            .public()
+            .filter(slug=slug)
+            .values_list("pk", flat=True)
+            .first()
         )
 
     async def connect(self):

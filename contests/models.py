@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.images import private_storage
-from contests.phases import Phase, Schedule, next_change, phase_at
+from contests.phases import Phase, Schedule, phase_at
 from moderation.models import ModeratedModel, ModeratedQuerySet
 
 
@@ -21,15 +21,21 @@ class ContestPage(RoutablePageMixin, Page):
     """A design contest: a brief, a prize, dates, and the gallery of approved entries."""
 
     brand = models.ForeignKey(
-        "community.Brand", on_delete=models.PROTECT, related_name="contests",
+        "community.Brand",
+        on_delete=models.PROTECT,
+        related_name="contests",
         verbose_name=_("brand"),
     )
     summary = models.CharField(_("summary"), max_length=280, blank=True)
     brief = RichTextField(_("brief"), blank=True)
     prize = models.CharField(_("prize"), max_length=280, blank=True)
     hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("hero image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hero image"),
     )
     submissions_open_at = models.DateTimeField(_("submissions open"))
     submissions_close_at = models.DateTimeField(_("submissions close"))
@@ -67,8 +73,10 @@ class ContestPage(RoutablePageMixin, Page):
         super().clean()
         errors = {}
         dates = [
-            self.submissions_open_at, self.submissions_close_at,
-            self.voting_open_at, self.voting_close_at,
+            self.submissions_open_at,
+            self.submissions_close_at,
+            self.voting_open_at,
+            self.voting_close_at,
         ]
         if all(dates):
             if self.submissions_close_at <= self.submissions_open_at:
@@ -91,8 +99,10 @@ class ContestPage(RoutablePageMixin, Page):
     @property
     def schedule(self) -> Schedule:
         return Schedule(
-            self.submissions_open_at, self.submissions_close_at,
-            self.voting_open_at, self.voting_close_at,
+            self.submissions_open_at,
+            self.submissions_close_at,
+            self.voting_open_at,
+            self.voting_close_at,
             self.results_announced_at,
         )
 
@@ -102,10 +112,6 @@ class ContestPage(RoutablePageMixin, Page):
     @property
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
-
-    @property
-    def next_change(self):
-        return next_change(self.schedule, timezone.now())
 
     # Routes: the contest's gallery, submission form, entries and votes live under its URL.
     @path("")
@@ -145,8 +151,12 @@ class Entry(ModeratedModel):
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     image = models.ImageField(
-        _("image"), storage=private_storage, upload_to="entries/%Y/%m/",
-        width_field="image_width", height_field="image_height", max_length=255,
+        _("image"),
+        storage=private_storage,
+        upload_to="entries/%Y/%m/",
+        width_field="image_width",
+        height_field="image_height",
+        max_length=255,
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
@@ -157,7 +167,9 @@ class Entry(ModeratedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
-        indexes = [models.Index(fields=["contest", "live", "-created_at"], name="entry_gallery_idx")]
+        indexes = [
+            models.Index(fields=["contest", "live", "-created_at"], name="entry_gallery_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -199,6 +211,9 @@ class Vote(models.Model):
         ]
         indexes = [models.Index(fields=["contest", "voter"], name="vote_contest_voter_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.voter_id} → {self.entry_id}"
+
 
 class ContestResult(models.Model):
     """The announcement of a contest's results; its existence starts the results phase."""
@@ -211,6 +226,20 @@ class ContestResult(models.Model):
 
     class Meta:
         verbose_name = _("contest result")
+
+    def __str__(self) -> str:
+        return f"{self.contest_id} @ {self.announced_at:%Y-%m-%d %H:%M}"
+
+
+class AwardQuerySet(models.QuerySet):
+    def public(self):
+        """Awards whose entry is public, with the entry's vote count, in ranking order."""
+        return (
+            self.filter(entry__live=True)
+            .select_related("entry", "entry__author")
+            .annotate(vote_count=Count("entry__votes", distinct=True))
+            .order_by("kind", "rank")
+        )
 
 
 class Award(models.Model):
@@ -226,6 +255,8 @@ class Award(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AwardQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "rank"]
         constraints = [
@@ -237,5 +268,3 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest} #{self.rank}: {self.entry}"
-
-

@@ -21,6 +21,15 @@ class Phase(models.TextChoices):
         return self != Phase.RESULTS
 
 
+# What the countdown to the next change says, by the current phase.
+COUNTDOWN_LABELS = {
+    Phase.DRAFT: _("Submissions open in %(time)s"),
+    Phase.SUBMISSIONS: _("Submissions close in %(time)s"),
+    Phase.REVIEW: _("Voting opens in %(time)s"),
+    Phase.VOTING: _("Voting closes in %(time)s"),
+}
+
+
 @dataclass(frozen=True)
 class Schedule:
     submissions_open_at: datetime

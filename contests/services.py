@@ -128,4 +128,3 @@ def pick_winners(contest: ContestPage, *, staff: User, entry_ids: list[int]) -> 
         {"type": "results.announced", "winners": [a.entry_id for a in awards]},
     )
     return awards
-

@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,8 +14,8 @@ from community.images import RENDITION_WIDTHS, get_rendition, private_storage
 from community.rules import is_moderator
 from contests import rules, services
 from contests.forms import EntryForm
-from contests.models import ContestPage, Entry, Vote
-from contests.phases import Phase
+from contests.models import Award, ContestPage, Entry, Vote
+from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
 GALLERY_PAGE_SIZE = 24
 
@@ -30,6 +31,15 @@ def _refused(check, *args) -> ActionRefused | None:
 def _refusal(check, *args) -> str | None:
     refused = _refused(check, *args)
     return refused.message if refused else None
+
+
+def _countdown(contest: ContestPage, now) -> dict | None:
+    change = next_change(contest.schedule, now)
+    label = COUNTDOWN_LABELS.get(contest.phase_at(now))
+    if change is None or label is None:
+        return None
+    moment = change[1]
+    return {"text": label % {"time": timeuntil(moment, now)}, "at": moment}
 
 
 def contest_gallery(request, contest: ContestPage):
@@ -56,23 +66,12 @@ def contest_gallery(request, contest: ContestPage):
                 "-created_at"
             )
         )
-    awards = []
-    if phase == Phase.RESULTS:
-        awards = list(
-            contest.awards.select_related("entry", "entry__author").order_by("kind", "rank")
-        )
-        counts = dict(
-            Entry.objects.filter(pk__in=[a.entry_id for a in awards])
-            .with_vote_counts()
-            .values_list("pk", "vote_count")
-        )
-        for award in awards:
-            award.entry.vote_count = counts.get(award.entry_id, 0)
+    awards = list(Award.objects.public().filter(contest=contest)) if phase == Phase.RESULTS else []
     return contest.render(
         request,
         context_overrides={
             "phase": phase,
-            "next_change": contest.next_change,
+            "countdown": _countdown(contest, now),
             "entries_page": page,
             "voted_ids": voted_ids,
             "own_submissions": own_submissions,
@@ -105,15 +104,19 @@ def submit_entry(request, contest: ContestPage):
                     image=form.cleaned_data["image"],
                 )
             except InvalidInput as invalid:
-                form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+                form.add_error(
+                    invalid.field if invalid.field in form.fields else None, invalid.message
+                )
             except ActionRefused as refused:
                 refusal = refused.message
                 status = refused.status
             else:
                 messages.success(
                     request,
-                    _("Thank you! Your entry is waiting for a moderator and will appear in the "
-                      "gallery once approved."),
+                    _(
+                        "Thank you! Your entry is waiting for a moderator and will appear in the "
+                        "gallery once approved."
+                    ),
                 )
                 return redirect(entry.get_absolute_url())
         if status == 200:

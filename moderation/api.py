@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -90,7 +90,12 @@ def queue(request):
 
 
 def _decision(item) -> dict:
-    return {"id": item.pk, "status": item.status, "reason": item.reason, "decided_at": item.decided_at}
+    return {
+        "id": item.pk,
+        "status": item.status,
+        "reason": item.reason,
+        "decided_at": item.decided_at,
+    }
 
 
 @router.post(
@@ -100,7 +105,7 @@ def _decision(item) -> dict:
 )
 def approve(request, item_id: int, data: ApproveIn | None = None):
     item = services.approve(item_id, moderator=request.user, reason=data.reason if data else "")
-    return 200, _decision(item)
+    return Status(200, _decision(item))
 
 
 @router.post(
@@ -110,4 +115,4 @@ def approve(request, item_id: int, data: ApproveIn | None = None):
 )
 def reject(request, item_id: int, data: RejectIn):
     item = services.reject(item_id, moderator=request.user, reason=data.reason)
-    return 200, _decision(item)
+    return Status(200, _decision(item))

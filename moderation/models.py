@@ -115,14 +115,13 @@ class ModerationItem(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     content_object = GenericForeignKey("content_type", "object_id")
-    revision = models.ForeignKey(
-        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="+"
-    )
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_items"
     )
     is_edit = models.BooleanField(
-        _("edit of approved content"), default=False,
+        _("edit of approved content"),
+        default=False,
         help_text=_("The approved version stays public until this edit is decided."),
     )
     status = models.CharField(

@@ -79,7 +79,9 @@ PHASE_OFFSETS = {
 }
 
 
-def make_contest(phase: str = "submissions", *, brand=None, title=None, now=None, **fields) -> ContestPage:
+def make_contest(
+    phase: str = "submissions", *, brand=None, title=None, now=None, **fields
+) -> ContestPage:
     """A live contest page under the home page, with dates placing it in `phase` now."""
     now = now or timezone.now()
     offsets = PHASE_OFFSETS[phase]
@@ -92,16 +94,19 @@ def make_contest(phase: str = "submissions", *, brand=None, title=None, now=None
     )
     dates.update(fields)
     title = title or f"Contest {ContestPage.objects.count() + 1}"
-    contest = ContestPage(title=title, brand=brand or BrandFactory(), summary=f"{title} summary", **dates)
+    contest = ContestPage(
+        title=title, brand=brand or BrandFactory(), summary=f"{title} summary", **dates
+    )
     home_page().add_child(instance=contest)
     contest.save_revision().publish()
     return ContestPage.objects.get(pk=contest.pk)
 
 
-def make_entry(contest: ContestPage, *, author=None, approved: bool = True, title=None, **kwargs) -> Entry:
+def make_entry(
+    contest: ContestPage, *, author=None, approved: bool = True, title=None, **kwargs
+) -> Entry:
     """An entry through the real services: submitted, then approved by a moderator if asked."""
     from moderation import services as moderation_services
-    from moderation.models import ModerationItem
 
     author = author or UserFactory()
     entry = Entry(

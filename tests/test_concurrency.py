@@ -12,7 +12,10 @@ from moderation import services as moderation_services
 from moderation.models import ModerationItem
 from tests import factories
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def race(target, args_list):

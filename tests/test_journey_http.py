@@ -21,8 +21,12 @@ def sign_up_and_verify(email: str, username: str) -> Client:
     client = Client()
     response = client.post(
         reverse("account_signup"),
-        {"email": email, "username": username,
-         "password1": "a long pass phrase 42", "password2": "a long pass phrase 42"},
+        {
+            "email": email,
+            "username": username,
+            "password1": "a long pass phrase 42",
+            "password2": "a long pass phrase 42",
+        },
     )
     assert response.status_code == 302
     # Not signed in until the address is verified.
@@ -78,8 +82,12 @@ def test_design_contest_journey():
 def test_unverified_sign_up_cannot_sign_in():
     Client().post(
         reverse("account_signup"),
-        {"email": "eve@example.com", "username": "eve",
-         "password1": "a long pass phrase 42", "password2": "a long pass phrase 42"},
+        {
+            "email": "eve@example.com",
+            "username": "eve",
+            "password1": "a long pass phrase 42",
+            "password2": "a long pass phrase 42",
+        },
     )
     client = Client()
     response = client.post(

@@ -36,6 +36,10 @@ def test_moderators_do_not_edit_pages_and_staff_do():
 def test_role_predicates():
     member, mod, staff = factories.UserFactory(), factories.moderator(), factories.brand_staff()
     assert (is_moderator(member), is_moderator(mod), is_moderator(staff)) == (False, True, False)
-    assert (is_brand_staff(member), is_brand_staff(mod), is_brand_staff(staff)) == (False, False, True)
+    assert (is_brand_staff(member), is_brand_staff(mod), is_brand_staff(staff)) == (
+        False,
+        False,
+        True,
+    )
     mod.is_active = False
     assert not is_moderator(mod)

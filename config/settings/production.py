@@ -7,9 +7,7 @@ if len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-only", "test-only", "chan
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 32 characters in production."
     )
-STORAGES["staticfiles"] = {
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

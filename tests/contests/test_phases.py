@@ -1,11 +1,10 @@
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from contests.phases import Phase, Schedule, next_change, phase_at
 
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=tz.utc)
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SCHEDULE = Schedule(
     submissions_open_at=T0,
     submissions_close_at=T0 + timedelta(days=10),

@@ -9,7 +9,10 @@ from moderation import services as moderation_services
 from moderation.models import ModerationItem
 from tests import factories
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
 
 
 def connect(slug: str) -> WebsocketCommunicator:
@@ -28,7 +31,9 @@ async def test_votes_and_approvals_are_pushed_after_commit():
 
     await database_sync_to_async(services.cast_vote)(entry, voter=voter)
     assert await socket.receive_json_from(timeout=3) == {
-        "type": "votes.changed", "entry_id": entry.pk, "votes": 1,
+        "type": "votes.changed",
+        "entry_id": entry.pk,
+        "votes": 1,
     }
 
     pending = await database_sync_to_async(factories.make_entry)(contest, approved=False)

@@ -52,11 +52,15 @@ class TestSubmitEntry:
 
     def test_window_is_enforced_at_the_exact_instant(self, member):
         contest = factories.make_contest("submissions")
-        with time_machine.travel(contest.submissions_close_at - timedelta(microseconds=1), tick=False):
+        with time_machine.travel(
+            contest.submissions_close_at - timedelta(microseconds=1), tick=False
+        ):
             submit(contest, member, title="Just in time")
-        with time_machine.travel(contest.submissions_close_at, tick=False):
-            with pytest.raises(WrongPhase):
-                submit(contest, member, title="Too late")
+        with (
+            time_machine.travel(contest.submissions_close_at, tick=False),
+            pytest.raises(WrongPhase),
+        ):
+            submit(contest, member, title="Too late")
         assert list(Entry.objects.values_list("title", flat=True)) == ["Just in time"]
 
     def test_blank_title_is_refused(self, member):
@@ -105,14 +109,18 @@ class TestVoting:
 
     def test_voting_window_at_the_exact_instants(self, entry, member):
         contest = entry.contest
-        with time_machine.travel(contest.voting_open_at - timedelta(microseconds=1), tick=False):
-            with pytest.raises(WrongPhase):
-                services.cast_vote(entry, voter=member)
+        with (
+            time_machine.travel(contest.voting_open_at - timedelta(microseconds=1), tick=False),
+            pytest.raises(WrongPhase),
+        ):
+            services.cast_vote(entry, voter=member)
         with time_machine.travel(contest.voting_open_at, tick=False):
             assert services.cast_vote(entry, voter=member)
-        with time_machine.travel(contest.voting_close_at, tick=False):
-            with pytest.raises(WrongPhase):
-                services.withdraw_vote(entry, voter=member)
+        with (
+            time_machine.travel(contest.voting_close_at, tick=False),
+            pytest.raises(WrongPhase),
+        ):
+            services.withdraw_vote(entry, voter=member)
         assert services.vote_count(entry) == 1
 
 
@@ -138,7 +146,9 @@ class TestPickWinners:
     def test_only_brand_staff_pick_winners(self, contest, role, request):
         entry = factories.make_entry(contest)
         with pytest.raises(NotAllowed):
-            services.pick_winners(contest, staff=request.getfixturevalue(role), entry_ids=[entry.pk])
+            services.pick_winners(
+                contest, staff=request.getfixturevalue(role), entry_ids=[entry.pk]
+            )
         assert not Award.objects.exists()
 
     def test_not_before_voting_closes(self, staff):

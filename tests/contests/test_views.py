@@ -27,12 +27,18 @@ def post_entry(client, contest, image, title="Aurora cup", description="Gold rim
 
 def png_claiming_size(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims huge dimensions (a decompression bomb's signature)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
 class TestSubmitForm:
@@ -58,15 +64,30 @@ class TestSubmitForm:
     @pytest.mark.parametrize(
         ("upload", "message"),
         [
-            (SimpleUploadedFile("cup.png", b"%PDF-1.4 not an image", content_type="image/png"),
-             "not an image we can read"),
-            (SimpleUploadedFile("cup.gif", factories.image_bytes("GIF"), content_type="image/gif"),
-             "Upload a JPEG, PNG or WebP image"),
-            (SimpleUploadedFile("bomb.png", png_claiming_size(60000, 60000), content_type="image/png"),
-             "megapixels"),
-            (SimpleUploadedFile("cut.png", factories.image_bytes("PNG", size=(400, 400))[:200],
-                                content_type="image/png"),
-             "not an image we can read"),
+            (
+                SimpleUploadedFile("cup.png", b"%PDF-1.4 not an image", content_type="image/png"),
+                "not an image we can read",
+            ),
+            (
+                SimpleUploadedFile(
+                    "cup.gif", factories.image_bytes("GIF"), content_type="image/gif"
+                ),
+                "Upload a JPEG, PNG or WebP image",
+            ),
+            (
+                SimpleUploadedFile(
+                    "bomb.png", png_claiming_size(60000, 60000), content_type="image/png"
+                ),
+                "megapixels",
+            ),
+            (
+                SimpleUploadedFile(
+                    "cut.png",
+                    factories.image_bytes("PNG", size=(400, 400))[:200],
+                    content_type="image/png",
+                ),
+                "not an image we can read",
+            ),
         ],
         ids=["not-an-image", "gif", "decompression-bomb", "truncated"],
     )
@@ -74,8 +95,13 @@ class TestSubmitForm:
         self, member_client, upload, message, settings
     ):
         contest = factories.make_contest("submissions")
-        response = post_entry(member_client, contest, upload, title="Keep this title",
-                              description="Keep this description")
+        response = post_entry(
+            member_client,
+            contest,
+            upload,
+            title="Keep this title",
+            description="Keep this description",
+        )
         html = response.content.decode()
         assert response.status_code == 400
         assert message in html
@@ -88,8 +114,11 @@ class TestSubmitForm:
         settings.COCREO_UPLOAD_MAX_BYTES = 1000
         contest = factories.make_contest("submissions")
         big = factories.image_upload(size=(300, 300), color=(1, 2, 3))
-        big = SimpleUploadedFile("big.png", factories.image_bytes("PNG", size=(300, 300)) + b"\0" * 2000,
-                                 content_type="image/png")
+        big = SimpleUploadedFile(
+            "big.png",
+            factories.image_bytes("PNG", size=(300, 300)) + b"\0" * 2000,
+            content_type="image/png",
+        )
         response = post_entry(member_client, contest, big)
         assert response.status_code == 400
         assert "images may be at most 1000" in response.content.decode()
@@ -168,6 +197,22 @@ class TestVotingPages:
         pending = factories.make_entry(factories.make_contest("voting"), approved=False)
         response = member_client.post(f"{pending.get_absolute_url()}vote/", {"action": "vote"})
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("phase", "text"),
+    [
+        ("draft", "Submissions open in"),
+        ("submissions", "Submissions close in"),
+        ("review", "Voting opens in"),
+        ("voting", "Voting closes in"),
+    ],
+)
+def test_contest_page_shows_phase_and_countdown(phase, text):
+    contest = factories.make_contest(phase)
+    html = Client().get(contest.url).content.decode()
+    assert f">{contest.phase.label}<" in html
+    assert text in html
 
 
 class TestResults:

@@ -43,7 +43,8 @@ def test_rejection_needs_a_reason_and_keeps_the_item_pending(moderator, pending_
     item = ModerationItem.objects.get(object_id=pending_entry.pk)
     client = client_for(moderator)
     response = client.post(
-        reverse("moderation:decide", args=[item.pk]), {"decision": "reject", "reason": "  "},
+        reverse("moderation:decide", args=[item.pk]),
+        {"decision": "reject", "reason": "  "},
         follow=True,
     )
     assert "Give the author a reason" in response.content.decode()

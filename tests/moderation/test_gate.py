@@ -21,8 +21,9 @@ def contest():
 
 @pytest.fixture
 def pending(contest):
-    return factories.make_entry(contest, approved=False, title=f"Pending {MARKER}",
-                                description=f"Body {MARKER}")
+    return factories.make_entry(
+        contest, approved=False, title=f"Pending {MARKER}", description=f"Body {MARKER}"
+    )
 
 
 def public_paths(contest, entry) -> list[str]:
@@ -69,9 +70,7 @@ def test_author_and_moderators_see_the_pending_entry_and_its_status(contest, pen
         assert "no-store" in image["Cache-Control"]
 
 
-def test_approved_entry_is_public_with_its_image(
-    contest, pending, moderator
-):
+def test_approved_entry_is_public_with_its_image(contest, pending, moderator):
     item = ModerationItem.objects.get(object_id=pending.pk)
     services.approve(item.pk, moderator=moderator)
     visitor = Client()
