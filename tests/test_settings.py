@@ -1,0 +1,69 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_with_settings(module: str, code: str, **env) -> subprocess.CompletedProcess:
+    """Run `code` after django.setup() in a fresh interpreter with only `env` configured."""
+    unset = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    environment.update(env, DJANGO_SETTINGS_MODULE=module)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def load_settings(module: str, **env) -> subprocess.CompletedProcess:
+    return run_with_settings(
+        module, "from django.conf import settings; print(settings.DEBUG)", **env
+    )
+
+
+@pytest.mark.parametrize("key", ["", "short", "dev-only-insecure-key-do-not-use-in-production"])
+def test_production_refuses_to_start_without_a_real_secret_key(key):
+    result = load_settings("config.settings.production", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = load_settings("config.settings.production", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_database_and_channel_layer_come_from_the_environment():
+    result = run_with_settings(
+        "config.settings.dev",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CHANNEL_LAYERS['default']['BACKEND'], s.CACHES['default']['BACKEND'])",
+        DATABASE_URL="postgres://u@db.example:5432/cocreo",
+        REDIS_URL="redis://cache.example:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "cocreo",
+        "channels_redis.core.RedisChannelLayer",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_a_link(client, member):
+    response = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
