@@ -720,7 +720,17 @@ class Command(BaseCommand):
         base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         out = self.stdout
         if self.created:
-            summary = ", ".join(f"{what}: {n}" for what, n in sorted(self.created.items()))
+            labels = {
+                "accounts": _("accounts"),
+                "brands": _("brands"),
+                "contests": _("contests"),
+                "entries": _("entries"),
+                "votes": _("votes"),
+                "winners": _("winners"),
+            }
+            summary = ", ".join(
+                f"{labels.get(what, what)}: {n}" for what, n in sorted(self.created.items())
+            )
             out.write(
                 self.style.SUCCESS(_("Demo data loaded (new %(summary)s).") % {"summary": summary})
             )
