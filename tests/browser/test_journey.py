@@ -158,7 +158,7 @@ def test_design_contest_journey(live_server, new_context, mailoutbox, screenshot
     winners = visitor.get_by_role("region", name="Winners")
     expect(winners.get_by_role("heading", name="Winners")).to_be_visible()
     winner = winners.get_by_role("listitem").filter(has_text=entry_title)
-    expect(winner).to_contain_text("#1")
+    expect(winner).to_contain_text("Place 1")
     expect(winner).to_contain_text("by ada")
     expect(winner).to_contain_text(re.compile(r"\b1 vote\b"))
     expect_image_loaded(winner.get_by_role("img", name=entry_title), "visitor, winners")

@@ -1,7 +1,9 @@
 import pytest
+import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from config.asgi import application
 from contests import services
@@ -13,6 +15,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.asyncio,
 ]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_worker_connections():
+    """database_sync_to_async runs queries in a worker thread: close its connection, or
+    PostgreSQL keeps a session open and the test database cannot be dropped."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 def connect(slug: str) -> WebsocketCommunicator:
