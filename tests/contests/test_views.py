@@ -242,7 +242,7 @@ class TestQueryCounts:
         contest = factories.make_contest("voting")
         for _ in range(n):
             factories.make_entry(contest)
-        self.count(django_assert_max_num_queries, member_client, contest.url, 17)
+        self.count(django_assert_max_num_queries, member_client, contest.url, 18)
 
     @pytest.mark.parametrize("votes", [0, 20])
     def test_entry_page(self, votes, member_client, django_assert_max_num_queries):
@@ -251,4 +251,4 @@ class TestQueryCounts:
         Vote.objects.bulk_create(
             Vote(entry=entry, contest=contest, voter=factories.UserFactory()) for _ in range(votes)
         )
-        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 14)
+        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 15)
