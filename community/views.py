@@ -1,9 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community import services
+from community.errors import ActionRefused
+from community.models import Brand
 from community.notifications import mark_all_read
 
 NOTIFICATIONS_PAGE_SIZE = 30
@@ -22,3 +28,31 @@ def notifications(request):
 def notifications_read(request):
     mark_all_read(request.user)
     return redirect("community:notifications")
+
+
+def _next_url(request, fallback: str) -> str:
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return next_url
+    return fallback
+
+
+@login_required
+@require_POST
+def follow(request, slug: str):
+    brand = get_object_or_404(Brand, slug=slug)
+    fallback = brand.page.url if hasattr(brand, "page") else "/"
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.unfollow_brand(request.user, brand)
+            messages.success(request, _("You no longer follow %(brand)s.") % {"brand": brand})
+        else:
+            services.follow_brand(request.user, brand)
+            messages.success(
+                request,
+                _("You follow %(brand)s: we will tell you when its next contest opens.")
+                % {"brand": brand},
+            )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(_next_url(request, fallback))

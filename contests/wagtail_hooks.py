@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from community.rules import is_brand_staff
+from community.rules import is_brand_staff, is_staff_of_brand
+from community.services import OPENINGS_HOOK
 from contests.models import ContestPage
 
 
@@ -13,7 +14,12 @@ def register_contest_admin_urls():
 
 
 def _winners_button(page, user, priority):
-    if isinstance(page.specific_deferred, ContestPage) and is_brand_staff(user):
+    contest = page.specific_deferred
+    if (
+        isinstance(contest, ContestPage)
+        and is_brand_staff(user)
+        and is_staff_of_brand(user, contest.brand)
+    ):
         yield PageMenuItem(
             _("Pick winners"),
             reverse("contests_admin:winners", args=[page.pk]),
@@ -31,3 +37,15 @@ def page_header_winners_button(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_winners_button(page, user, next_url=None):
     yield from _winners_button(page, user, priority=60)
+
+
+@hooks.register(OPENINGS_HOOK)
+def contests_open_for_submissions(now):
+    """Followers of a brand hear when one of its contests opens for submissions."""
+    return (
+        ContestPage.objects.live()
+        .public()
+        .filter(submissions_open_at__lte=now, submissions_close_at__gt=now, result__isnull=True)
+        .select_related("brand")
+        .order_by("submissions_open_at", "pk")
+    )
