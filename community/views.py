@@ -6,13 +6,18 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from community import services
 from community.errors import ActionRefused
-from community.models import Brand
+from community.models import Brand, User
 from community.notifications import mark_all_read
 
 NOTIFICATIONS_PAGE_SIZE = 30
+# Apps add sections to a member's public profile by registering a function
+# `(request, member) -> dict | None` under this Wagtail hook; the dict names the `template` to
+# include and is its context (as `section`). Sections show only public (approved) content.
+PROFILE_SECTIONS_HOOK = "cocreo_member_profile_sections"
 
 
 @login_required
@@ -56,3 +61,18 @@ def follow(request, slug: str):
     except ActionRefused as refused:
         messages.error(request, refused.message)
     return redirect(_next_url(request, fallback))
+
+
+def member_profile(request, username: str):
+    """A member's public page: who they are and what they made that passed moderation."""
+    member = get_object_or_404(User, username=username, is_active=True)
+    sections = [
+        section
+        for build in hooks.get_hooks(PROFILE_SECTIONS_HOOK)
+        if (section := build(request, member))
+    ]
+    return TemplateResponse(
+        request,
+        "community/member_profile.html",
+        {"member": member, "sections": sections, "is_self": request.user == member},
+    )

@@ -1,11 +1,16 @@
+from django.core.paginator import Paginator
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from community.rules import is_brand_staff, is_staff_of_brand
 from community.services import OPENINGS_HOOK
-from contests.models import ContestPage
+from community.views import PROFILE_SECTIONS_HOOK
+from contests.models import Award, ContestPage, Entry
+
+PROFILE_ENTRIES_PAGE_SIZE = 24
 
 
 @hooks.register("register_admin_urls")
@@ -49,3 +54,32 @@ def contests_open_for_submissions(now):
         .select_related("brand")
         .order_by("submissions_open_at", "pk")
     )
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def member_entries_section(request, member):
+    """A member's approved entries in published contests, and the awards they won."""
+    now = timezone.now()
+    entries = (
+        Entry.objects.public()
+        .filter(author=member, contest__live=True)
+        .select_related("contest")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(entries, PROFILE_ENTRIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    awards = list(
+        Award.objects.public()
+        .filter(entry__author=member, contest__live=True, contest__result__announced_at__lte=now)
+        .select_related("contest")
+        .order_by("-created_at", "rank")
+    )
+    for award in awards:
+        award.entry.contest = award.contest
+    for entry in [*page, *(a.entry for a in awards)]:
+        contest = entry.contest
+        entry.url = contest.get_url(request) + contest.reverse_subpage("entry", args=[entry.pk])
+    return {
+        "template": "contests/includes/member_entries.html",
+        "entries_page": page,
+        "awards": awards,
+    }
