@@ -161,3 +161,33 @@ class BrandPage(Page):
         context["open_contests"] = [c for c in contests if c.current_phase.is_current]
         context["past_contests"] = [c for c in contests if not c.current_phase.is_current]
         return context
+
+
+class Referral(models.Model):
+    """A member's share link brought a new member (member-get-member): one row per new member,
+    recording who shared what."""
+
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals"
+    )
+    new_member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referred_by"
+    )
+    # What was shared (an entry, later an idea), when known.
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(referrer=models.F("new_member")), name="referral_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referrer_id} → {self.new_member_id}"

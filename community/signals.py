@@ -1,3 +1,4 @@
+from allauth.account.signals import user_signed_up
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -12,3 +13,11 @@ def give_new_brand_its_space(sender, instance: Brand, created: bool, raw: bool =
         from community.brands import ensure_brand_space
 
         ensure_brand_space(instance)
+
+
+@receiver(user_signed_up)
+def record_share_referral(sender, request, user, **kwargs):
+    """Member-get-member: a sign-up that came through a share link is credited to the sharer."""
+    from community.referrals import record_referral
+
+    record_referral(request, user)

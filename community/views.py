@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,7 @@ from community import services
 from community.errors import ActionRefused
 from community.models import Brand, User
 from community.notifications import mark_all_read
+from community.referrals import referral_count, remember_share
 
 NOTIFICATIONS_PAGE_SIZE = 30
 # Apps add sections to a member's public profile by registering a function
@@ -74,5 +76,19 @@ def member_profile(request, username: str):
     return TemplateResponse(
         request,
         "community/member_profile.html",
-        {"member": member, "sections": sections, "is_self": request.user == member},
+        {
+            "member": member,
+            "sections": sections,
+            "is_self": request.user == member,
+            "referrals": referral_count(member) if request.user == member else None,
+        },
     )
+
+
+def share(request, code: str):
+    """A member's share link: remember who shared (for a sign-up), then show what was shared.
+    Bogus codes, and links to anything not public, lead nowhere."""
+    obj = remember_share(request, code)
+    if obj is None:
+        raise Http404
+    return redirect(obj.get_absolute_url())
