@@ -55,7 +55,9 @@ class TestFollow:
     def test_buttons_on_the_contest_and_brand_pages(self, member, client):
         contest = factories.make_contest("submissions")
         brand = contest.brand
-        assert f"Sign in to follow {brand.name}" in client.get(contest.url).content.decode()
+        # Visitors get a link to sign in, which brings them back to the page.
+        html = client.get(contest.url).content.decode()
+        assert f'/accounts/login/?next={contest.url}">Follow {brand.name}</a>' in html
         member_client = client_for(member)
         for url in (contest.url, brand.page.url):
             html = member_client.get(url).content.decode()
