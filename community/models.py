@@ -139,6 +139,7 @@ class BrandPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["contests.ContestPage"]
     template = "community/brand_page.html"
+    is_creatable = False  # created with its brand (community.brands.ensure_brand_space)
 
     class Meta:
         verbose_name = _("brand page")

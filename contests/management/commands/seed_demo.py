@@ -34,6 +34,7 @@ from community.brands import add_brand_staff, brand_page
 from community.images import clean_uploaded_image
 from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
+from community.services import follow_brand
 from contests import services
 from contests.models import ContestPage, ContestResult, Entry, Vote
 from contests.phases import Phase
@@ -534,6 +535,9 @@ class Command(BaseCommand):
             parent = brand_page(brand)
             add_brand_staff(brand, users["staff"])
             users["staff"] = User.objects.get(pk=users["staff"].pk)  # fresh permission caches
+            for username in ("giulia", "marco"):
+                if follow_brand(users[username], brand):
+                    self.count("follows")
             contests = [
                 self.seed_contest(parent, brand, spec, users, now) for spec in contest_specs(now)
             ]
@@ -731,6 +735,7 @@ class Command(BaseCommand):
                 "brands": _("brands"),
                 "contests": _("contests"),
                 "entries": _("entries"),
+                "follows": _("follows"),
                 "votes": _("votes"),
                 "winners": _("winners"),
             }
