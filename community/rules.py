@@ -29,15 +29,24 @@ def is_brand_staff(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm("contests.pick_winners")
 
 
-def is_staff_of_brand(user: User | AnonymousUser, brand: Brand) -> bool:
+def staff_brand_ids(user: User | AnonymousUser) -> frozenset[int]:
+    """The brands whose staff group the user is in (one query, then cached on the user)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_cocreo_staff_brand_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Brand.objects.filter(staff_group__user=user).values_list("pk", flat=True)
+        )
+        user._cocreo_staff_brand_ids = cached
+    return cached
+
+
+def is_staff_of_brand(user: User | AnonymousUser, brand: Brand | int) -> bool:
     """Brand staff who belong to this brand's staff group; superusers act for every brand."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
         return True
-    if brand.staff_group_id is None or not is_brand_staff(user):
-        return False
-    cache = user.__dict__.setdefault("_cocreo_brand_groups", {})
-    if brand.staff_group_id not in cache:
-        cache[brand.staff_group_id] = user.groups.filter(pk=brand.staff_group_id).exists()
-    return cache[brand.staff_group_id]
+    brand_id = brand if isinstance(brand, int) else brand.pk
+    return is_brand_staff(user) and brand_id in staff_brand_ids(user)

@@ -34,7 +34,7 @@ def pick_winners(request, page_id: int):
     if not is_brand_staff(request.user):
         raise PermissionDenied
     contest = get_object_or_404(ContestPage.objects.select_related("result", "brand"), pk=page_id)
-    if not is_staff_of_brand(request.user, contest.brand):
+    if not is_staff_of_brand(request.user, contest.brand_id):
         raise PermissionDenied  # another brand's contest
     entries = list(
         Entry.objects.public()

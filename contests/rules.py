@@ -57,7 +57,7 @@ def check_can_vote(user: User, entry: Entry, now=None) -> None:
 def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
     if not is_brand_staff(user):
         raise NotAllowed(_("Only brand staff can pick winners."))
-    if not is_staff_of_brand(user, contest.brand):
+    if not is_staff_of_brand(user, contest.brand_id):
         raise NotAllowed(
             _("Only the staff of %(brand)s can pick this contest's winners.")
             % {"brand": contest.brand.name}

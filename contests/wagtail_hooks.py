@@ -23,7 +23,7 @@ def _winners_button(page, user, priority):
     if (
         isinstance(contest, ContestPage)
         and is_brand_staff(user)
-        and is_staff_of_brand(user, contest.brand)
+        and is_staff_of_brand(user, contest.brand_id)
     ):
         yield PageMenuItem(
             _("Pick winners"),

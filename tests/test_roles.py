@@ -2,7 +2,13 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import GroupPagePermission, Page
 
-from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP, is_brand_staff, is_moderator
+from community.rules import (
+    BRAND_STAFF_GROUP,
+    MODERATORS_GROUP,
+    is_brand_staff,
+    is_moderator,
+    is_staff_of_brand,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +56,19 @@ def test_role_predicates():
     )
     mod.is_active = False
     assert not is_moderator(mod)
+
+
+def test_staff_of_brand_predicate():
+    a, b = factories.BrandFactory(), factories.BrandFactory()
+    staff = factories.brand_staff(brand=a)
+    assert is_staff_of_brand(staff, a) and is_staff_of_brand(staff, a.pk)
+    assert not is_staff_of_brand(staff, b)
+    assert not is_staff_of_brand(factories.brand_staff(brand=False), a)
+    # In the brand's group but without the role: not staff.
+    outsider = factories.UserFactory()
+    outsider.groups.add(a.staff_group)
+    assert not is_staff_of_brand(outsider, a)
+    admin = factories.UserFactory(is_superuser=True)
+    assert is_staff_of_brand(admin, b)
+    staff.is_active = False
+    assert not is_staff_of_brand(staff, a)
