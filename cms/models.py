@@ -12,7 +12,7 @@ class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["contests.ContestPage", "cms.StandardPage"]
+    subpage_types = ["community.BrandPage", "contests.ContestPage", "cms.StandardPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 

@@ -1,8 +1,13 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 
 class User(AbstractUser):
@@ -26,6 +31,17 @@ class Brand(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # The brand's own staff: a Wagtail group with page permissions on the brand's page (and so
+    # on its contests and boards). Created with the brand (community.brands.ensure_brand_space).
+    staff_group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="staff_of_brand",
+        verbose_name=_("staff group"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +50,48 @@ class Brand(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Follow(models.Model):
+    """A member follows a brand: they hear when its next contest (or board) opens."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "brand"], name="follow_once_per_brand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.brand_id}"
+
+
+class OpeningAnnouncement(models.Model):
+    """Followers were told that this contest (or board) opened: recorded once per opening, so
+    the announcing command can run as often as it likes."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    announced_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opening announcement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="opening_announced_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} @ {self.announced_at:%Y-%m-%d %H:%M}"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -66,3 +124,71 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.kind}"
+
+
+class BrandPage(Page):
+    """The brand's permanent community in the page tree: its contests (and boards) live under
+    it, stay there after they end, and its staff group may edit only this branch."""
+
+    brand = models.OneToOneField(
+        Brand, on_delete=models.PROTECT, related_name="page", verbose_name=_("brand")
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["contests.ContestPage"]
+    template = "community/brand_page.html"
+    is_creatable = False  # created with its brand (community.brands.ensure_brand_space)
+
+    class Meta:
+        verbose_name = _("brand page")
+        verbose_name_plural = _("brand pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # community asks the contests app through its queryset and knows nothing else of it.
+        contest_model = apps.get_model("contests", "ContestPage")
+        contests = list(
+            contest_model.objects.live()
+            .public()
+            .filter(brand_id=self.brand_id)
+            .select_related("brand", "hero_image", "result")
+            .order_by("-submissions_open_at")
+        )
+        now = timezone.now()
+        for contest in contests:
+            contest.current_phase = contest.phase_at(now)
+        context["open_contests"] = [c for c in contests if c.current_phase.is_current]
+        context["past_contests"] = [c for c in contests if not c.current_phase.is_current]
+        return context
+
+
+class Referral(models.Model):
+    """A member's share link brought a new member (member-get-member): one row per new member,
+    recording who shared what."""
+
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals"
+    )
+    new_member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referred_by"
+    )
+    # What was shared (an entry, later an idea), when known.
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(referrer=models.F("new_member")), name="referral_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referrer_id} → {self.new_member_id}"

@@ -7,4 +7,7 @@ app_name = "community"
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("brands/<slug:slug>/follow/", views.follow, name="follow"),
+    path("members/<str:username>/", views.member_profile, name="member"),
+    path("s/<str:code>/", views.share, name="share"),
 ]

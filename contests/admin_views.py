@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from community.errors import ActionRefused
-from community.rules import is_brand_staff
+from community.rules import is_brand_staff, is_staff_of_brand
 from contests import rules, services
 from contests.models import Award, ContestPage, Entry
 
@@ -33,7 +33,9 @@ def _ranking_from_post(post, entry_ids: list[int]) -> tuple[list[int], str | Non
 def pick_winners(request, page_id: int):
     if not is_brand_staff(request.user):
         raise PermissionDenied
-    contest = get_object_or_404(ContestPage.objects.select_related("result"), pk=page_id)
+    contest = get_object_or_404(ContestPage.objects.select_related("result", "brand"), pk=page_id)
+    if not is_staff_of_brand(request.user, contest.brand_id):
+        raise PermissionDenied  # another brand's contest
     entries = list(
         Entry.objects.public()
         .filter(contest=contest)

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from community.forms import BrandScopedPageForm
 from community.images import private_storage
 from contests.phases import Phase, Schedule, phase_at
 from moderation.models import ModeratedModel, ModeratedQuerySet
@@ -42,9 +43,12 @@ class ContestPage(RoutablePageMixin, Page):
     voting_open_at = models.DateTimeField(_("voting opens"))
     voting_close_at = models.DateTimeField(_("voting closes"))
 
-    parent_page_types = ["cms.HomePage"]
+    # Under its brand's page (which scopes staff permissions); the home page stays allowed for
+    # contests created before brands had pages.
+    parent_page_types = ["community.BrandPage", "cms.HomePage"]
     subpage_types: list[str] = []
     template = "contests/contest_page.html"
+    base_form_class = BrandScopedPageForm
 
     content_panels = [
         *Page.content_panels,

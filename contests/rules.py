@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from community.errors import NotAllowed, WrongPhase
 from community.models import User
-from community.rules import is_brand_staff, is_verified_member
+from community.rules import is_brand_staff, is_staff_of_brand, is_verified_member
 from contests.models import ContestPage, Entry
 from contests.phases import Phase
 
@@ -57,6 +57,11 @@ def check_can_vote(user: User, entry: Entry, now=None) -> None:
 def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
     if not is_brand_staff(user):
         raise NotAllowed(_("Only brand staff can pick winners."))
+    if not is_staff_of_brand(user, contest.brand_id):
+        raise NotAllowed(
+            _("Only the staff of %(brand)s can pick this contest's winners.")
+            % {"brand": contest.brand.name}
+        )
     phase = contest.phase_at(now or timezone.now())
     if phase not in (Phase.JUDGING, Phase.RESULTS):
         raise WrongPhase(_("Winners can be picked only after voting closes."))

@@ -1,10 +1,16 @@
+from django.core.paginator import Paginator
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from community.rules import is_brand_staff
-from contests.models import ContestPage
+from community.rules import is_brand_staff, is_staff_of_brand
+from community.services import OPENINGS_HOOK
+from community.views import PROFILE_SECTIONS_HOOK
+from contests.models import Award, ContestPage, Entry
+
+PROFILE_ENTRIES_PAGE_SIZE = 24
 
 
 @hooks.register("register_admin_urls")
@@ -13,7 +19,12 @@ def register_contest_admin_urls():
 
 
 def _winners_button(page, user, priority):
-    if isinstance(page.specific_deferred, ContestPage) and is_brand_staff(user):
+    contest = page.specific_deferred
+    if (
+        isinstance(contest, ContestPage)
+        and is_brand_staff(user)
+        and is_staff_of_brand(user, contest.brand_id)
+    ):
         yield PageMenuItem(
             _("Pick winners"),
             reverse("contests_admin:winners", args=[page.pk]),
@@ -31,3 +42,44 @@ def page_header_winners_button(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_winners_button(page, user, next_url=None):
     yield from _winners_button(page, user, priority=60)
+
+
+@hooks.register(OPENINGS_HOOK)
+def contests_open_for_submissions(now):
+    """Followers of a brand hear when one of its contests opens for submissions."""
+    return (
+        ContestPage.objects.live()
+        .public()
+        .filter(submissions_open_at__lte=now, submissions_close_at__gt=now, result__isnull=True)
+        .select_related("brand")
+        .order_by("submissions_open_at", "pk")
+    )
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def member_entries_section(request, member):
+    """A member's approved entries in published contests, and the awards they won."""
+    now = timezone.now()
+    entries = (
+        Entry.objects.public()
+        .filter(author=member, contest__live=True)
+        .select_related("contest")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(entries, PROFILE_ENTRIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    awards = list(
+        Award.objects.public()
+        .filter(entry__author=member, contest__live=True, contest__result__announced_at__lte=now)
+        .select_related("contest")
+        .order_by("-created_at", "rank")
+    )
+    for award in awards:
+        award.entry.contest = award.contest
+    for entry in [*page, *(a.entry for a in awards)]:
+        contest = entry.contest
+        entry.url = contest.get_url(request) + contest.reverse_subpage("entry", args=[entry.pk])
+    return {
+        "template": "contests/includes/member_entries.html",
+        "entries_page": page,
+        "awards": awards,
+    }

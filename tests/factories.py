@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.models import Page
 
+from community.brands import add_brand_staff, brand_page
 from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
 from contests.models import ContestPage, Entry
@@ -50,19 +51,35 @@ def moderator(**kwargs) -> User:
     return user
 
 
-def brand_staff(**kwargs) -> User:
-    user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=BRAND_STAFF_GROUP))
-    return user
-
-
 class BrandFactory(factory.django.DjangoModelFactory):
+    """A brand; creating it gives it its page and staff group (community.signals)."""
+
     class Meta:
         model = Brand
         django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Brand {n}")
     slug = factory.Sequence(lambda n: f"brand-{n}")
+
+
+DEFAULT_BRAND_SLUG = "test-brand"
+
+
+def default_brand() -> Brand:
+    """The brand of contests made without one, and of staff made without one: tests that do not
+    care about brands get staff who run their contests."""
+    return BrandFactory(slug=DEFAULT_BRAND_SLUG, name="Test Brand")
+
+
+def brand_staff(brand: Brand | None = None, **kwargs) -> User:
+    """A member in the role group "Brand staff" and in `brand`'s staff group (the default brand
+    when not given); `brand=False` makes staff of no brand at all."""
+    user = UserFactory(**kwargs)
+    if brand is False:
+        user.groups.add(Group.objects.get(name=BRAND_STAFF_GROUP))
+    else:
+        add_brand_staff(brand or default_brand(), user)
+    return User.objects.get(pk=user.pk)  # fresh permission caches
 
 
 def home_page() -> Page:
@@ -82,7 +99,8 @@ PHASE_OFFSETS = {
 def make_contest(
     phase: str = "submissions", *, brand=None, title=None, now=None, **fields
 ) -> ContestPage:
-    """A live contest page under the home page, with dates placing it in `phase` now."""
+    """A live contest page under its brand's page (the default brand unless given), with dates
+    placing it in `phase` now."""
     now = now or timezone.now()
     offsets = PHASE_OFFSETS[phase]
     dates = dict(
@@ -94,10 +112,9 @@ def make_contest(
     )
     dates.update(fields)
     title = title or f"Contest {ContestPage.objects.count() + 1}"
-    contest = ContestPage(
-        title=title, brand=brand or BrandFactory(), summary=f"{title} summary", **dates
-    )
-    home_page().add_child(instance=contest)
+    brand = brand or default_brand()
+    contest = ContestPage(title=title, brand=brand, summary=f"{title} summary", **dates)
+    brand_page(brand).add_child(instance=contest)
     contest.save_revision().publish()
     return ContestPage.objects.get(pk=contest.pk)
 

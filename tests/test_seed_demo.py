@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from community.images import private_storage
 from community.models import Brand, User
-from community.rules import is_brand_staff, is_moderator, is_verified_member
+from community.rules import is_brand_staff, is_moderator, is_staff_of_brand, is_verified_member
 from contests.models import Award, ContestPage, Entry, Vote
 from contests.phases import Phase
 from moderation.models import ModerationItem
@@ -52,6 +52,11 @@ def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
         "holiday-travel-mug": Phase.RESULTS,
     }
     assert {c.brand.name for c in contests.values()} == {"Caffè Aurora"}
+    brand = Brand.objects.get()
+    # The brand's contests live under its page; its staff account runs this brand; members follow.
+    assert all(c.get_parent().pk == brand.page.pk for c in contests.values())
+    assert is_staff_of_brand(User.objects.get(username="staff"), brand)
+    assert set(brand.follows.values_list("user__username", flat=True)) == {"giulia", "marco"}
     assert all(c.hero_image_id for c in contests.values())
     # Approved entries in every contest, votes as rows, three winners for the finished contest.
     for contest in contests.values():

@@ -30,9 +30,11 @@ from PIL import Image, ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from community.brands import add_brand_staff, brand_page
 from community.images import clean_uploaded_image
 from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
+from community.services import follow_brand
 from contests import services
 from contests.models import ContestPage, ContestResult, Entry, Vote
 from contests.phases import Phase
@@ -341,7 +343,8 @@ def role_label(role: str) -> str:
     return {
         "admin": _("admin (superuser)"),
         "moderator": _("moderator (group “%(group)s”)") % {"group": MODERATORS_GROUP},
-        "staff": _("brand staff (group “%(group)s”)") % {"group": BRAND_STAFF_GROUP},
+        "staff": _("brand staff of Caffè Aurora (group “%(group)s”)")
+        % {"group": BRAND_STAFF_GROUP},
         "member": _("community member (verified)"),
     }[role]
 
@@ -527,9 +530,16 @@ class Command(BaseCommand):
         with _quiet_logs(enabled=quiet), transaction.atomic():
             users = self.seed_accounts()
             brand = self.seed_brand()
-            home = self.home_page()
+            self.home_page()  # refuses clearly when the CMS has no home page yet
+            # The brand's page holds its contests; the staff account runs this brand only.
+            parent = brand_page(brand)
+            add_brand_staff(brand, users["staff"])
+            users["staff"] = User.objects.get(pk=users["staff"].pk)  # fresh permission caches
+            for username in ("giulia", "marco"):
+                if follow_brand(users[username], brand):
+                    self.count("follows")
             contests = [
-                self.seed_contest(home, brand, spec, users, now) for spec in contest_specs(now)
+                self.seed_contest(parent, brand, spec, users, now) for spec in contest_specs(now)
             ]
         self.report(users, contests)
 
@@ -725,6 +735,7 @@ class Command(BaseCommand):
                 "brands": _("brands"),
                 "contests": _("contests"),
                 "entries": _("entries"),
+                "follows": _("follows"),
                 "votes": _("votes"),
                 "winners": _("winners"),
             }

@@ -1,0 +1,98 @@
+"""Share links (member-get-member). A link names what is shared and who shares it, signed so it
+cannot be forged: `/s/<content type>.<object id>.<member id>:<signature>/`. A visitor who
+follows one carries it in their session; if they sign up, a Referral records it."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.urls import reverse
+
+from community.models import Referral, User
+
+SESSION_KEY = "cocreo_referral"
+_signer = signing.Signer(salt="cocreo.share")
+
+
+def share_code(user: User, obj: Model) -> str:
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return _signer.sign(f"{content_type.pk}.{obj.pk}.{user.pk}")
+
+
+def share_path(user: User, obj: Model) -> str:
+    return reverse("community:share", args=[share_code(user, obj)])
+
+
+def share_url(user: User, obj: Model, request=None) -> str:
+    path = share_path(user, obj)
+    return request.build_absolute_uri(path) if request else f"{settings.SITE_URL}{path}"
+
+
+def read_share_code(code: str) -> tuple[int, int, int] | None:
+    """(content type id, object id, referrer id), or None for a bogus or tampered code."""
+    try:
+        value = _signer.unsign(code)
+        content_type_id, object_id, referrer_id = (int(part) for part in value.split("."))
+    except (signing.BadSignature, ValueError):
+        return None
+    return content_type_id, object_id, referrer_id
+
+
+def public_shared_object(content_type_id: int, object_id: int) -> Model | None:
+    """The shared object if the public may see it: through its model's `public()` queryset
+    (the publication gate), so a link to pending content leads nowhere."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        return None
+    queryset = getattr(model._default_manager if model else None, "public", None)
+    if queryset is None:
+        return None
+    return queryset().filter(pk=object_id).first()
+
+
+def remember_share(request, code: str) -> Model | None:
+    """The share link's target; remembers the referrer in the session for a later sign-up
+    (unless the visitor is the sharer, or already signed in)."""
+    parsed = read_share_code(code)
+    if parsed is None:
+        return None
+    content_type_id, object_id, referrer_id = parsed
+    obj = public_shared_object(content_type_id, object_id)
+    if obj is None:
+        return None
+    if not request.user.is_authenticated:
+        request.session[SESSION_KEY] = {
+            "referrer": referrer_id,
+            "content_type": content_type_id,
+            "object_id": object_id,
+        }
+    return obj
+
+
+def record_referral(request, new_member: User) -> Referral | None:
+    """Called when someone signs up: a Referral if they arrived through a member's share link.
+    Self-referrals, inactive or unknown referrers, and second referrals are ignored."""
+    data = request.session.pop(SESSION_KEY, None) if request is not None else None
+    if not isinstance(data, dict):
+        return None
+    referrer_id = data.get("referrer")
+    if not isinstance(referrer_id, int) or referrer_id == new_member.pk:
+        return None
+    if not User.objects.filter(pk=referrer_id, is_active=True).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Referral.objects.create(
+                referrer_id=referrer_id,
+                new_member=new_member,
+                content_type_id=data.get("content_type"),
+                object_id=data.get("object_id"),
+            )
+    except IntegrityError:
+        return None
+
+
+def referral_count(user: User) -> int:
+    return Referral.objects.filter(referrer=user).count()

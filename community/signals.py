@@ -1,0 +1,23 @@
+from allauth.account.signals import user_signed_up
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from community.models import Brand
+
+
+@receiver(post_save, sender=Brand)
+def give_new_brand_its_space(sender, instance: Brand, created: bool, raw: bool = False, **kwargs):
+    """A new brand (from the admin's snippets, a shell or seed data) gets its page and staff
+    group at once, so its staff can be scoped to it from the start."""
+    if created and not raw:
+        from community.brands import ensure_brand_space
+
+        ensure_brand_space(instance)
+
+
+@receiver(user_signed_up)
+def record_share_referral(sender, request, user, **kwargs):
+    """Member-get-member: a sign-up that came through a share link is credited to the sharer."""
+    from community.referrals import record_referral
+
+    record_referral(request, user)

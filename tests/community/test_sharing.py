@@ -1,0 +1,139 @@
+"""Sharing: Open Graph / Twitter tags for public content only, and share links that credit the
+sign-ups they bring (member-get-member)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from community.models import Referral, User
+from community.referrals import SESSION_KEY, share_path
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+META = re.compile(r'<meta (?:property|name)="((?:og|twitter):[a-z:_]+)" content="([^"]*)"')
+
+
+def meta_tags(html: str) -> dict[str, str]:
+    return dict(META.findall(html))
+
+
+def sign_up(client: Client, username: str):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": f"{username}@example.com",
+            "username": username,
+            "password1": "a long pass phrase 42",
+            "password2": "a long pass phrase 42",
+        },
+    )
+    assert response.status_code == 302
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def contest():
+    return factories.make_contest("voting", title="Cups of tomorrow")
+
+
+@pytest.fixture
+def sharer():
+    return factories.UserFactory(username="giulia")
+
+
+class TestOpenGraph:
+    def test_approved_entry_has_complete_tags_with_absolute_urls(self, client, contest):
+        entry = factories.make_entry(contest, title="Riviera", description="Blue & gold stripes")
+        tags = meta_tags(client.get(entry.get_absolute_url()).content.decode())
+        absolute = f"http://testserver{entry.get_absolute_url()}"
+        image = f"http://testserver{reverse('contests:entry_image', args=[entry.pk, '1600'])}"
+        assert tags["og:url"] == absolute
+        assert tags["og:site_name"] == "Cocreo"
+        assert tags["og:title"] == tags["twitter:title"] == "Riviera"
+        assert tags["og:description"] == tags["twitter:description"] == "Blue &amp; gold stripes"
+        assert tags["og:image"] == tags["twitter:image"] == image
+        assert tags["twitter:card"] == "summary_large_image"
+        # The image really is served to anyone (the crawler is a visitor).
+        assert client.get(image.removeprefix("http://testserver")).status_code == 200
+
+    def test_pending_entries_expose_no_tags_not_even_to_their_author(self, contest):
+        author = factories.UserFactory()
+        entry = factories.make_entry(contest, author=author, approved=False, title="Secret")
+        response = client_for(author).get(entry.get_absolute_url())
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert meta_tags(html) == {}
+        assert '<meta name="robots" content="noindex">' in html
+        assert share_path(author, entry) not in html
+        assert Client().get(entry.get_absolute_url()).status_code == 404
+
+    def test_contest_page_has_tags(self, client, contest):
+        tags = meta_tags(client.get(contest.url).content.decode())
+        assert tags["og:url"] == f"http://testserver{contest.url}"
+        assert tags["og:title"] == "Cups of tomorrow"
+        assert tags["og:description"] == "Cups of tomorrow summary"
+        assert tags["og:type"] == "website"
+
+
+class TestShareLinks:
+    def test_members_see_their_share_link_on_approved_entries(self, contest, sharer):
+        entry = factories.make_entry(contest)
+        html = client_for(sharer).get(entry.get_absolute_url()).content.decode()
+        assert f"http://testserver{share_path(sharer, entry)}" in html
+
+    def test_a_sign_up_through_a_share_link_records_one_referral(self, contest, sharer):
+        entry = factories.make_entry(contest)
+        visitor = Client()
+        response = visitor.get(share_path(sharer, entry))
+        assert response.status_code == 302 and response["Location"] == entry.get_absolute_url()
+        new_member = sign_up(visitor, "nuovo")
+        referral = Referral.objects.get()
+        assert (referral.referrer, referral.new_member, referral.object_id) == (
+            sharer,
+            new_member,
+            entry.pk,
+        )
+        assert referral.content_type.model_class().__name__ == "Entry"
+        assert SESSION_KEY not in visitor.session
+        # The sharer sees it on their profile; others do not see the count.
+        own = client_for(sharer).get(reverse("community:member", args=[sharer.username]))
+        assert "Your share links brought 1 new member." in own.content.decode()
+        public = Client().get(reverse("community:member", args=[sharer.username]))
+        assert "share links brought" not in public.content.decode()
+
+    def test_bogus_and_tampered_codes_are_ignored(self, contest, sharer):
+        entry = factories.make_entry(contest)
+        visitor = Client()
+        code = share_path(sharer, entry).split("/")[2]
+        tampered = code.replace(f".{sharer.pk}:", f".{sharer.pk + 1}:")
+        for bad in ("nonsense", tampered, "1.2.3:abc"):
+            assert visitor.get(reverse("community:share", args=[bad])).status_code == 404
+        sign_up(visitor, "nuovo")
+        assert not Referral.objects.exists()
+
+    def test_links_to_pending_entries_lead_nowhere(self, contest):
+        author = factories.UserFactory()
+        entry = factories.make_entry(contest, author=author, approved=False)
+        visitor = Client()
+        assert visitor.get(share_path(author, entry)).status_code == 404
+        sign_up(visitor, "nuovo")
+        assert not Referral.objects.exists()
+
+    def test_self_referral_is_ignored(self, contest, sharer):
+        from community.referrals import record_referral
+
+        entry = factories.make_entry(contest)
+        request = type("Request", (), {})()
+        request.session = {SESSION_KEY: {"referrer": sharer.pk, "object_id": entry.pk}}
+        assert record_referral(request, sharer) is None
+        assert not Referral.objects.exists()
+
+    def test_the_sharer_following_their_own_link_records_nothing(self, contest, sharer):
+        entry = factories.make_entry(contest)
+        client = client_for(sharer)
+        assert client.get(share_path(sharer, entry)).status_code == 302
+        assert SESSION_KEY not in client.session
