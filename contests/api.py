@@ -27,6 +27,8 @@ class ContestOut(Schema):
     submissions_close_at: datetime
     voting_open_at: datetime
     voting_close_at: datetime
+    voting_during_submissions: bool
+    archive_at: datetime | None
     entry_count: int
 
 
@@ -92,6 +94,8 @@ def contest_out(contest: ContestPage, now=None) -> dict:
         "submissions_close_at": contest.submissions_close_at,
         "voting_open_at": contest.voting_open_at,
         "voting_close_at": contest.voting_close_at,
+        "voting_during_submissions": contest.voting_during_submissions,
+        "archive_at": contest.archive_at,
         "entry_count": contest.entry_count,
     }
 
@@ -176,7 +180,7 @@ def create_entry(request, slug: str, data: Form[EntryCreateIn], image: File[Uplo
 @router.get("contests/{slug}/winners", response=list[WinnerOut])
 def list_winners(request, slug: str):
     contest = _get_contest(slug)
-    if contest.phase != Phase.RESULTS:
+    if contest.phase not in (Phase.RESULTS, Phase.ARCHIVED):
         return []
     winners = []
     for award in Award.objects.public().filter(contest=contest, kind=Award.Kind.WINNER):

@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.images import private_storage
-from contests.phases import Phase, Schedule, phase_at
+from contests.phases import Phase, Schedule, phase_at, submissions_open, voting_open
 from moderation.models import ModeratedModel, ModeratedQuerySet
 
 
@@ -41,6 +41,23 @@ class ContestPage(RoutablePageMixin, Page):
     submissions_close_at = models.DateTimeField(_("submissions close"))
     voting_open_at = models.DateTimeField(_("voting opens"))
     voting_close_at = models.DateTimeField(_("voting closes"))
+    voting_during_submissions = models.BooleanField(
+        _("voting opens while submissions are open"),
+        default=False,
+        help_text=_(
+            "Let members vote on approved entries before submissions close. Voting must then "
+            "open after submissions open and close no earlier than submissions close."
+        ),
+    )
+    archive_at = models.DateTimeField(
+        _("archive on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After the results are announced, the contest is archived from this moment: its page, "
+            "entries and results stay, nothing can change any more. Leave empty to never archive."
+        ),
+    )
 
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
@@ -59,6 +76,8 @@ class ContestPage(RoutablePageMixin, Page):
                 FieldPanel("submissions_close_at"),
                 FieldPanel("voting_open_at"),
                 FieldPanel("voting_close_at"),
+                FieldPanel("voting_during_submissions"),
+                FieldPanel("archive_at"),
             ],
             heading=_("Dates"),
         ),
@@ -81,10 +100,20 @@ class ContestPage(RoutablePageMixin, Page):
         if all(dates):
             if self.submissions_close_at <= self.submissions_open_at:
                 errors["submissions_close_at"] = _("Submissions must close after they open.")
-            if self.voting_open_at < self.submissions_close_at:
-                errors["voting_open_at"] = _("Voting cannot open before submissions close.")
+            if self.voting_during_submissions:
+                if self.voting_open_at < self.submissions_open_at:
+                    errors["voting_open_at"] = _("Voting cannot open before submissions open.")
+                if self.voting_close_at < self.submissions_close_at:
+                    errors["voting_close_at"] = _("Voting cannot close before submissions close.")
+            elif self.voting_open_at < self.submissions_close_at:
+                errors["voting_open_at"] = _(
+                    "Voting cannot open before submissions close, unless voting opens while "
+                    "submissions are open."
+                )
             if self.voting_close_at <= self.voting_open_at:
-                errors["voting_close_at"] = _("Voting must close after it opens.")
+                errors.setdefault("voting_close_at", _("Voting must close after it opens."))
+            if self.archive_at and self.archive_at <= self.voting_close_at:
+                errors["archive_at"] = _("A contest can be archived only after voting closes.")
         if errors:
             raise ValidationError(errors)
 
@@ -104,6 +133,7 @@ class ContestPage(RoutablePageMixin, Page):
             self.voting_open_at,
             self.voting_close_at,
             self.results_announced_at,
+            self.archive_at,
         )
 
     def phase_at(self, now) -> Phase:
@@ -112,6 +142,12 @@ class ContestPage(RoutablePageMixin, Page):
     @property
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
+
+    def submissions_open_at_moment(self, now) -> bool:
+        return submissions_open(self.schedule, now)
+
+    def voting_open_at_moment(self, now) -> bool:
+        return voting_open(self.schedule, now)
 
     # Routes: the contest's gallery, submission form, entries and votes live under its URL.
     @path("")

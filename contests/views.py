@@ -39,7 +39,13 @@ def _countdown(contest: ContestPage, now) -> dict | None:
     if change is None or label is None:
         return None
     moment = change[1]
-    return {"text": label % {"time": timeuntil(moment, now)}, "at": moment}
+    countdown = {"text": label % {"time": timeuntil(moment, now)}, "at": moment}
+    if contest.phase_at(now) == Phase.VOTING and contest.submissions_open_at_moment(now):
+        # Voting overlaps submissions: say when submissions close too.
+        closes = contest.submissions_close_at
+        countdown["also"] = COUNTDOWN_LABELS[Phase.SUBMISSIONS] % {"time": timeuntil(closes, now)}
+        countdown["also_at"] = closes
+    return countdown
 
 
 def contest_gallery(request, contest: ContestPage):
@@ -66,7 +72,11 @@ def contest_gallery(request, contest: ContestPage):
                 "-created_at"
             )
         )
-    awards = list(Award.objects.public().filter(contest=contest)) if phase == Phase.RESULTS else []
+    awards = (
+        list(Award.objects.public().filter(contest=contest))
+        if phase in (Phase.RESULTS, Phase.ARCHIVED)
+        else []
+    )
     return contest.render(
         request,
         context_overrides={
@@ -77,6 +87,8 @@ def contest_gallery(request, contest: ContestPage):
             "own_submissions": own_submissions,
             "awards": awards,
             "can_vote": phase == Phase.VOTING,
+            "submissions_open": contest.submissions_open_at_moment(now),
+            "results_public": phase in (Phase.RESULTS, Phase.ARCHIVED),
             "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
             if request.user.is_authenticated
             else None,
