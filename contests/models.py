@@ -1,15 +1,20 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from community.images import private_storage
@@ -36,6 +41,32 @@ class ContestPage(RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("hero image"),
+    )
+    design_template = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("design template"),
+        help_text=_("A file members download to design on, such as the outline of the cup."),
+    )
+    rules = RichTextField(
+        _("contest rules"),
+        blank=True,
+        help_text=_(
+            "When given, members must accept these rules to submit; each entry records the text "
+            "it accepted and when."
+        ),
+    )
+    max_entries_per_member = models.PositiveSmallIntegerField(
+        _("entries per member"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many entries one member may have in this contest (withdrawn and "
+            "rejected entries do not count)."
+        ),
     )
     submissions_open_at = models.DateTimeField(_("submissions open"))
     submissions_close_at = models.DateTimeField(_("submissions close"))
@@ -70,6 +101,9 @@ class ContestPage(RoutablePageMixin, Page):
         FieldPanel("brief"),
         FieldPanel("prize"),
         FieldPanel("hero_image"),
+        FieldPanel("design_template"),
+        FieldPanel("rules"),
+        FieldPanel("max_entries_per_member"),
         MultiFieldPanel(
             [
                 FieldPanel("submissions_open_at"),
@@ -180,7 +214,20 @@ class EntryQuerySet(ModeratedQuerySet):
         return self.annotate(vote_count=Count("votes", distinct=True))
 
 
-class Entry(ModeratedModel):
+class TaggedEntry(TaggedItemBase):
+    content_object = ParentalKey("contests.Entry", on_delete=models.CASCADE, related_name="tagged")
+
+
+MAX_IMAGES_PER_ENTRY = 5
+
+
+class Entry(ModeratedModel, ClusterableModel):
+    """A member's design. `image` is the cover; up to four more images are `extra_images`.
+
+    The entry is a ClusterableModel so its extra images and tags are part of each revision:
+    an edit of an approved entry keeps the approved images public until the edit is approved.
+    """
+
     contest = models.ForeignKey(
         ContestPage, on_delete=models.CASCADE, related_name="entries", verbose_name=_("contest")
     )
@@ -196,6 +243,12 @@ class Entry(ModeratedModel):
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
+    tags = ClusterTaggableManager(through=TaggedEntry, blank=True, verbose_name=_("tags"))
+    rules_accepted_at = models.DateTimeField(_("rules accepted"), null=True, editable=False)
+    rules_accepted_text = models.TextField(_("rules accepted (text)"), blank=True, editable=False)
+    rules_accepted_version = models.CharField(
+        _("rules accepted (version)"), max_length=64, blank=True, editable=False
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -213,22 +266,51 @@ class Entry(ModeratedModel):
     def get_absolute_url(self) -> str:
         return self.contest.url + self.contest.reverse_subpage("entry", args=[self.pk])
 
-    def image_url(self, width: int | None = 800) -> str:
+    def image_url(self, width: int | None = 800, position: int = 1) -> str:
+        """URL of the cover (position 1) or of a further image, through the gated view."""
         size = str(width) if width else "original"
-        return reverse("contests:entry_image", args=[self.pk, size])
+        if position == 1:
+            return reverse("contests:entry_image", args=[self.pk, size])
+        return reverse("contests:entry_image_n", args=[self.pk, position, size])
+
+    def image_urls(self, width: int | None = 800) -> list[str]:
+        """Every image of this version of the entry, cover first."""
+        count = 1 + len(self.extra_images.all())
+        return [self.image_url(width, position) for position in range(1, count + 1)]
 
     moderation_related = ("contest",)
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
-        image_url = self.image_url(800)
-        if revision_id:
-            image_url += f"?revision={revision_id}"
+        """`self` is the submitted version (the revision's object) when `revision_id` is set."""
+        suffix = f"?revision={revision_id}" if revision_id else ""
+        images = [url + suffix for url in self.image_urls(800)]
         return {
             "title": self.title,
             "text": self.description,
-            "image_url": image_url,
+            "image_url": images[0],
+            "images": images,
             "context": self.contest.title,
         }
+
+
+class EntryImage(Orderable):
+    """A further image of an entry (the cover is `Entry.image`). Part of the entry's revisions."""
+
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="extra_images")
+    image = models.ImageField(
+        _("image"),
+        storage=private_storage,
+        upload_to="entries/%Y/%m/",
+        width_field="image_width",
+        height_field="image_height",
+        max_length=255,
+    )
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("entry image")
+        verbose_name_plural = _("entry images")
 
 
 class Vote(models.Model):

@@ -1,18 +1,30 @@
 """Every write in a contest. HTML views, the API, the admin and consumers call these."""
 
+import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from community.errors import InvalidInput
-from community.images import clean_uploaded_image
+from community.errors import InvalidInput, NotAllowed
+from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.realtime import publish_after_commit
 from contests import rules
-from contests.models import Award, ContestPage, ContestResult, Entry, Vote
+from contests.models import (
+    MAX_IMAGES_PER_ENTRY,
+    Award,
+    ContestPage,
+    ContestResult,
+    Entry,
+    EntryImage,
+    Vote,
+)
+from moderation.models import ModerationItem, ModerationStatus
 from moderation.services import submit_for_moderation
 
 logger = logging.getLogger(__name__)
@@ -22,12 +34,51 @@ def contest_group(contest_id: int) -> str:
     return f"contest-{contest_id}"
 
 
-def submit_entry(
-    contest: ContestPage, *, author: User, title: str, description: str, image
-) -> Entry:
-    """A member submits a design. It stays pending, seen only by its author and moderators,
-    until a moderator approves it."""
-    rules.check_can_submit(author, contest)
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 50
+
+
+def _clean_images(images: list, field: str = "images") -> list:
+    """Decode and re-encode each upload; raise InvalidInput naming the image that is wrong."""
+    images = [image for image in images if image]
+    if not images:
+        raise InvalidInput(_("Choose an image to upload."), field=field)
+    if len(images) > MAX_IMAGES_PER_ENTRY:
+        raise InvalidInput(
+            _("An entry can have at most %(n)s images.") % {"n": MAX_IMAGES_PER_ENTRY},
+            field=field,
+        )
+    cleaned = []
+    for number, image in enumerate(images, start=1):
+        try:
+            cleaned.append(clean_uploaded_image(image))
+        except ValidationError as error:
+            message = error.messages[0]
+            if len(images) > 1:
+                message = _("Image %(n)s: %(message)s") % {"n": number, "message": message}
+            raise InvalidInput(message, field=field) from None
+    return cleaned
+
+
+def _clean_tags(tags: list[str] | str | None) -> list[str]:
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    names: list[str] = []
+    for tag in tags or []:
+        name = " ".join(str(tag).split()).lower()
+        if name and name not in names:
+            names.append(name)
+    if len(names) > MAX_TAGS:
+        raise InvalidInput(_("Use at most %(n)s tags.") % {"n": MAX_TAGS}, field="tags")
+    if any(len(name) > MAX_TAG_LENGTH for name in names):
+        raise InvalidInput(
+            _("A tag can be at most %(n)s characters long.") % {"n": MAX_TAG_LENGTH},
+            field="tags",
+        )
+    return names
+
+
+def _clean_text(title: str, description: str) -> tuple[str, str]:
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
@@ -39,25 +90,153 @@ def submit_entry(
             _("A description can be at most %(n)s characters long.") % {"n": max_description},
             field="description",
         )
-    try:
-        cleaned = clean_uploaded_image(image)
-    except ValidationError as error:
-        raise InvalidInput(error.messages[0], field="image") from None
+    return title, description
+
+
+def _set_images(entry: Entry, cleaned: list) -> list[str]:
+    """Write the files to private storage and attach them to the (unsaved) version of the entry:
+    the first is the cover. Returns the stored names, to delete them if the submission fails."""
+    entry.image.save(cleaned[0].name, cleaned[0], save=False)
+    extras = []
+    for position, content in enumerate(cleaned[1:]):
+        extra = EntryImage(sort_order=position)
+        extra.image.save(content.name, content, save=False)
+        extras.append(extra)
+    entry.extra_images = extras
+    return [entry.image.name, *(extra.image.name for extra in extras)]
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
+
+
+def rules_version(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _record_rules(entry: Entry, contest: ContestPage, accept_rules: bool) -> None:
+    if not strip_tags(contest.rules or "").strip():
+        return
+    if not accept_rules:
+        raise InvalidInput(
+            _("Accept the contest rules to submit your entry."), field="accept_rules"
+        )
+    entry.rules_accepted_at = timezone.now()
+    entry.rules_accepted_text = contest.rules
+    entry.rules_accepted_version = rules_version(contest.rules)
+
+
+def _counted_entries(contest: ContestPage, author: User):
+    return Entry.objects.filter(contest=contest, author=author).exclude(
+        moderation_status=ModerationStatus.REJECTED
+    )
+
+
+def submit_entry(
+    contest: ContestPage,
+    *,
+    author: User,
+    title: str,
+    description: str,
+    image=None,
+    images: list | None = None,
+    tags: list[str] | str | None = None,
+    accept_rules: bool = False,
+) -> Entry:
+    """A member submits a design: one to five images (the first is the cover), a title, a
+    description and tags. It stays pending, seen only by its author and moderators, until a
+    moderator approves it."""
+    rules.check_can_submit(author, contest)
+    title, description = _clean_text(title, description)
+    tag_names = _clean_tags(tags)
     entry = Entry(contest=contest, author=author, title=title, description=description)
-    entry.image.save(cleaned.name, cleaned, save=False)
+    _record_rules(entry, contest, accept_rules)
+    cleaned = _clean_images(
+        ([image] if image else []) + list(images or []), "images" if images else "image"
+    )
+    names = _set_images(entry, cleaned)
     try:
         with transaction.atomic():
-            entry.full_clean(exclude=["image"])
+            # One submission at a time per member: the limit holds under concurrent requests.
+            User.objects.select_for_update().filter(pk=author.pk).first()
+            if _counted_entries(contest, author).count() >= contest.max_entries_per_member:
+                raise NotAllowed(
+                    ngettext(
+                        "You can submit at most %(n)s entry to this contest.",
+                        "You can submit at most %(n)s entries to this contest.",
+                        contest.max_entries_per_member,
+                    )
+                    % {"n": contest.max_entries_per_member}
+                )
+            entry.tags.set(tag_names)
+            entry.full_clean(exclude=["image", "tags"])
             entry.save()
             submit_for_moderation(entry, user=author)
     except ValidationError as error:
-        entry.image.delete(save=False)
+        _delete_files(names)
         field, messages = next(iter(error.message_dict.items()))
         raise InvalidInput(messages[0], field=field) from None
-    except Exception:
-        entry.image.delete(save=False)  # nothing half-saved: no orphan file
+    except BaseException:
+        _delete_files(names)  # nothing half-saved: no orphan file
         raise
     return entry
+
+
+def _own_entry(entry: Entry, author: User) -> Entry:
+    rules.check_can_take_part(author)
+    if entry.author_id != author.pk:
+        raise NotAllowed(_("Only its author can change this entry."))
+    rules.check_submissions_open(entry.contest)
+    return entry
+
+
+@transaction.atomic
+def edit_entry(
+    entry: Entry,
+    *,
+    author: User,
+    title: str,
+    description: str,
+    images: list | None = None,
+    tags: list[str] | str | None = None,
+) -> Entry:
+    """The author changes their entry while submissions are open. The edit goes to moderation;
+    an approved entry keeps its approved version (text and images) public until then.
+    `images=None` keeps the images; a list replaces all of them (the first is the cover);
+    `tags=None` keeps the tags."""
+    _own_entry(entry, author)
+    title, description = _clean_text(title, description)
+    tag_names = None if tags is None else _clean_tags(tags)
+    cleaned = _clean_images(images) if images is not None else None
+    row = Entry.objects.select_for_update().get(pk=entry.pk)
+    version = row.get_latest_revision_as_object()  # builds on a pending edit, if any
+    version.title, version.description = title, description
+    if tag_names is not None:
+        version.tags.set(tag_names)
+    names = _set_images(version, cleaned) if cleaned else []
+    try:
+        if not row.live:
+            # Not public yet: the row itself is the author's draft.
+            version.save()
+        submit_for_moderation(version, user=author)
+    except BaseException:
+        _delete_files(names)
+        raise
+    return version
+
+
+@transaction.atomic
+def withdraw_entry(entry: Entry, *, author: User) -> None:
+    """The author withdraws their entry while submissions are open: it is deleted, with its
+    votes, revisions and queued moderation items, and no longer counts towards the limit."""
+    _own_entry(entry, author)
+    names = [entry.image.name, *(e.image.name for e in entry.extra_images.all())]
+    ModerationItem.objects.for_object(entry).delete()
+    entry.revisions.delete()
+    entry.delete()
+    transaction.on_commit(lambda: _delete_files([n for n in names if n]))
 
 
 def vote_count(entry: Entry) -> int:

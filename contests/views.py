@@ -14,7 +14,7 @@ from community.images import RENDITION_WIDTHS, get_rendition, private_storage
 from community.rules import is_moderator
 from contests import rules, services
 from contests.forms import EntryForm
-from contests.models import Award, ContestPage, Entry, Vote
+from contests.models import MAX_IMAGES_PER_ENTRY, Award, ContestPage, Entry, Vote
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
 GALLERY_PAGE_SIZE = 24
@@ -192,20 +192,40 @@ def vote(request, contest: ContestPage, entry_id: int):
     return redirect(next_url)
 
 
+def _image_name(content: dict, position: int) -> str | None:
+    """The storage name of the image at `position` (1 = cover) in serialized entry content."""
+    if position == 1:
+        return content.get("image") or None
+    extras = sorted(content.get("extra_images") or [], key=lambda c: c.get("sort_order") or 0)
+    if 0 <= position - 2 < len(extras):
+        return extras[position - 2].get("image") or None
+    return None
+
+
 @require_GET
-def entry_image(request, entry_id: int, size: str):
-    """Serve an entry's image only to those who may see the entry (the gate covers files)."""
+def entry_image(request, entry_id: int, size: str, position: int = 1):
+    """Serve an entry's image only to those who may see the entry (the gate covers files).
+
+    Without `?revision=` this is the image of the entry's row: the approved version of a public
+    entry (a pending edit's images are not served), or the author's own pending submission.
+    """
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=entry_id)
-    name = entry.image.name
+    if position < 1 or position > MAX_IMAGES_PER_ENTRY:
+        raise Http404
+    if position == 1:
+        name = entry.image.name
+    else:
+        extras = list(entry.extra_images.all())
+        name = extras[position - 2].image.name if position - 2 < len(extras) else None
     revision_id = request.GET.get("revision")
     if revision_id:
-        # The author and moderators may see the image of a submitted edit before approval.
+        # The author and moderators may see the images of a submitted edit before approval.
         if not (is_moderator(request.user) or entry.author_id == request.user.pk):
             raise Http404
         revision = entry.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
         if revision is None:
             raise Http404
-        name = revision.content.get("image") or name
+        name = _image_name(revision.content, position)
     if not name:
         raise Http404
     if size == "original":
