@@ -202,6 +202,18 @@ class ContestPage(RoutablePageMixin, Page):
 
         return views.entry_detail(request, self, entry_id)
 
+    @path("entries/<int:entry_id>/edit/")
+    def edit_entry(self, request, entry_id):
+        from contests import views
+
+        return views.edit_entry(request, self, entry_id)
+
+    @path("entries/<int:entry_id>/withdraw/")
+    def withdraw_entry(self, request, entry_id):
+        from contests import views
+
+        return views.withdraw_entry(request, self, entry_id)
+
     @path("entries/<int:entry_id>/vote/")
     def vote(self, request, entry_id):
         from contests import views

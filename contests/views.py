@@ -13,7 +13,7 @@ from community.errors import ActionRefused, InvalidInput
 from community.images import RENDITION_WIDTHS, get_rendition, private_storage
 from community.rules import is_moderator
 from contests import rules, services
-from contests.forms import EntryForm
+from contests.forms import EntryEditForm, EntryForm
 from contests.models import MAX_IMAGES_PER_ENTRY, Award, ContestPage, Entry, Vote
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
@@ -99,7 +99,7 @@ def contest_gallery(request, contest: ContestPage):
 def submit_entry(request, contest: ContestPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    form = EntryForm(request.POST or None, request.FILES or None)
+    form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
     refused = _refused(rules.check_can_submit, request.user, contest)
     refusal = refused.message if refused else None
     status = 200
@@ -114,6 +114,9 @@ def submit_entry(request, contest: ContestPage):
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     image=form.cleaned_data["image"],
+                    images=form.cleaned_data["more_images"],
+                    tags=form.cleaned_data["tags"],
+                    accept_rules=form.cleaned_data.get("accept_rules", False),
                 )
             except InvalidInput as invalid:
                 form.add_error(
@@ -142,14 +145,97 @@ def submit_entry(request, contest: ContestPage):
     return response
 
 
+def _own_entry_or_404(request, contest: ContestPage, entry_id: int) -> Entry:
+    entry = get_object_or_404(
+        Entry.objects.filter(author=request.user), pk=entry_id, contest=contest
+    )
+    entry.contest = contest
+    return entry
+
+
+def edit_entry(request, contest: ContestPage, entry_id: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    entry = _own_entry_or_404(request, contest, entry_id)
+    current = entry.get_latest_revision_as_object()  # a pending edit, if there is one
+    initial = {
+        "title": current.title,
+        "description": current.description,
+        "tags": ", ".join(sorted(current.tags.names())),
+    }
+    form = EntryEditForm(request.POST or None, request.FILES or None, initial=initial)
+    refused = _refused(rules.check_submissions_open, contest)
+    refusal = refused.message if refused else None
+    status = 200
+    if request.method == "POST":
+        if refused:
+            status = refused.status
+        elif form.is_valid():
+            images = form.cleaned_data["images"]
+            try:
+                services.edit_entry(
+                    entry,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    images=images or None,
+                    tags=form.cleaned_data["tags"],
+                )
+            except InvalidInput as invalid:
+                field = "images" if invalid.field in ("image", "images") else invalid.field
+                form.add_error(field if field in form.fields else None, invalid.message)
+            except ActionRefused as refused:
+                refusal = refused.message
+                status = refused.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your changes are waiting for a moderator. Until they are approved, "
+                        "everyone keeps seeing the published version."
+                    )
+                    if entry.live
+                    else _("Your changes are waiting for a moderator."),
+                )
+                return redirect(entry.get_absolute_url())
+        if status == 200:
+            status = 400
+    response = contest.render(
+        request,
+        template="contests/entry_form.html",
+        context_overrides={"form": form, "refusal": refusal, "entry": entry, "editing": True},
+    )
+    response.status_code = status
+    return response
+
+
+def withdraw_entry(request, contest: ContestPage, entry_id: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(contest.url)
+    entry = _own_entry_or_404(request, contest, entry_id)
+    try:
+        services.withdraw_entry(entry, author=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(entry.get_absolute_url())
+    messages.success(request, _("Your entry has been withdrawn."))
+    return redirect(contest.url)
+
+
 def entry_detail(request, contest: ContestPage, entry_id: int):
     entry = get_object_or_404(
-        Entry.objects.visible_to(request.user).with_vote_counts().select_related("author"),
+        Entry.objects.visible_to(request.user)
+        .with_vote_counts()
+        .select_related("author")
+        .prefetch_related("extra_images", "tagged__tag"),
         pk=entry_id,
         contest=contest,
     )
     entry.contest = contest  # the routed page: its phase is computed once
     phase = contest.phase
+    is_own = request.user.is_authenticated and entry.author_id == request.user.pk
     has_voted = (
         request.user.is_authenticated
         and Vote.objects.filter(entry=entry, voter=request.user).exists()
@@ -164,7 +250,13 @@ def entry_detail(request, contest: ContestPage, entry_id: int):
             "vote_refusal": _refusal(rules.check_can_vote, request.user, entry)
             if request.user.is_authenticated and entry.live
             else None,
-            "is_own": request.user.is_authenticated and entry.author_id == request.user.pk,
+            "is_own": is_own,
+            "can_change": is_own and contest.submissions_open_at_moment(timezone.now()),
+            "images": [
+                {"position": n, "url": entry.image_url(800, n), "large": entry.image_url(1600, n)}
+                for n in range(1, 2 + len(entry.extra_images.all()))
+            ],
+            "tags": sorted(t.tag.name for t in entry.tagged.all()),
         },
     )
 

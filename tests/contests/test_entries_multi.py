@@ -216,3 +216,83 @@ class TestEditOfPendingEntryAndWithdrawal:
         with pytest.raises(WrongPhase):
             services.withdraw_entry(entry, author=member)
         assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+class TestPages:
+    def test_submit_form_with_several_images_tags_and_rules(self, contest, member):
+        contest.rules = "<p>Original work only.</p>"
+        contest.save()
+        client = client_for(member)
+        form = client.get(f"{contest.url}submit/").content.decode()
+        assert "Original work only." in form and 'name="accept_rules"' in form
+        data = {
+            "title": "Twin cups",
+            "description": "Two views",
+            "tags": "floral, blue",
+            "image": upload(RED),
+            "more_images": [upload(BLUE), upload(GREEN)],
+        }
+        refused = client.post(f"{contest.url}submit/", data)
+        assert refused.status_code == 400
+        body = refused.content.decode()
+        assert "Accept the contest rules" in body and 'value="Twin cups"' in body
+        data.update(accept_rules="on", image=upload(RED), more_images=[upload(BLUE), upload(GREEN)])
+        response = client.post(f"{contest.url}submit/", data)
+        entry = Entry.objects.get(title="Twin cups")
+        assert response.status_code == 302 and entry.extra_images.count() == 2
+        assert entry.rules_accepted_at is not None
+        page = client.get(entry.get_absolute_url()).content.decode()
+        assert page.count('<img class="entry-image') == 3
+        assert ">floral<" in page and f"entries/{entry.pk}/edit/" in page
+
+    def test_edit_page_prefilled_then_edit_goes_to_moderation(self, contest, member):
+        entry = approve(submit(contest, member, tags=["blue"]))
+        client = client_for(member)
+        form = client.get(f"{contest.url}entries/{entry.pk}/edit/").content.decode()
+        assert 'value="Aurora cup"' in form and 'value="blue"' in form
+        response = client.post(
+            f"{contest.url}entries/{entry.pk}/edit/",
+            {"title": "Aurora II", "description": "New", "tags": "blue", "images": [upload(GREY)]},
+        )
+        assert response.status_code == 302
+        page = client.get(entry.get_absolute_url()).content.decode()
+        assert 'data-testid="pending-edit"' in page and "<h1>Aurora cup</h1>" in page
+        public = Client().get(entry.get_absolute_url()).content.decode()
+        assert "Aurora II" not in public and "pending-edit" not in public
+
+    def test_edit_with_errors_keeps_what_was_typed(self, contest, member):
+        entry = submit(contest, member)
+        response = client_for(member).post(
+            f"{contest.url}entries/{entry.pk}/edit/",
+            {"title": "Kept title", "description": "d", "images": [upload(RED) for _ in range(6)]},
+        )
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "at most 5 images" in body and 'value="Kept title"' in body
+
+    def test_others_cannot_edit_or_withdraw(self, contest, member):
+        entry = approve(submit(contest, member))
+        other = client_for(factories.UserFactory())
+        assert other.get(f"{contest.url}entries/{entry.pk}/edit/").status_code == 404
+        assert other.post(f"{contest.url}entries/{entry.pk}/withdraw/").status_code == 404
+        assert "/edit/" not in other.get(entry.get_absolute_url()).content.decode()
+
+    def test_withdraw_by_the_author(self, contest, member):
+        entry = submit(contest, member)
+        response = client_for(member).post(f"{contest.url}entries/{entry.pk}/withdraw/")
+        assert response.status_code == 302 and response.url == contest.url
+        assert not Entry.objects.filter(pk=entry.pk).exists()
+
+    def test_design_template_is_offered_for_download(self, contest, member):
+        from django.core.files.base import ContentFile
+        from wagtail.documents.models import Document
+
+        document = Document(title="Cup outline")
+        document.file.save("cup-outline.pdf", ContentFile(b"%PDF-1.4 outline"), save=False)
+        document.save()
+        contest.design_template = document
+        contest.save()
+        page = Client().get(contest.url).content.decode()
+        assert document.url in page and "Download the design template" in page
+        form = client_for(member).get(f"{contest.url}submit/").content.decode()
+        assert 'data-testid="design-template"' in form
