@@ -40,6 +40,8 @@ class EntryOut(Schema):
     author: str
     url: str
     image_url: str
+    images: list[str]
+    tags: list[str]
     status: str
     created_at: datetime
     votes: int | None = None
@@ -64,6 +66,14 @@ class WinnersIn(Schema):
 class EntryCreateIn(Schema):
     title: str
     description: str = ""
+    tags: str = ""
+    accept_rules: bool = False
+
+
+class EntryEditIn(Schema):
+    title: str
+    description: str = ""
+    tags: str | None = None
 
 
 class ErrorOut(Schema):
@@ -110,6 +120,8 @@ def entry_out(entry: Entry, contest: ContestPage | None = None) -> dict:
         "author": entry.author.public_name,
         "url": contest.url + contest.reverse_subpage("entry", args=[entry.pk]),
         "image_url": entry.image_url(800),
+        "images": entry.image_urls(800),
+        "tags": sorted(t.tag.name for t in entry.tagged.all()),
         "status": entry.moderation_status,
         "created_at": entry.created_at,
         "votes": getattr(entry, "vote_count", None),
@@ -143,6 +155,7 @@ def list_entries(request, slug: str):
         .filter(contest=contest)
         .with_vote_counts()
         .select_related("author")
+        .prefetch_related("extra_images", "tagged__tag")
         .order_by("-created_at", "-pk")
     )
     return _EntryList(entries, contest)
@@ -169,12 +182,71 @@ class _EntryList:
     response={201: EntryOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     auth=django_auth,
 )
-def create_entry(request, slug: str, data: Form[EntryCreateIn], image: File[UploadedFile]):
+def create_entry(
+    request,
+    slug: str,
+    data: Form[EntryCreateIn],
+    image: File[UploadedFile],
+    images: File[list[UploadedFile]] = None,
+):
+    """`image` is the cover; `images` are up to four more. `tags` are separated by commas."""
     contest = _get_contest(slug)
     entry = services.submit_entry(
-        contest, author=request.user, title=data.title, description=data.description, image=image
+        contest,
+        author=request.user,
+        title=data.title,
+        description=data.description,
+        image=image,
+        images=images or [],
+        tags=data.tags,
+        accept_rules=data.accept_rules,
     )
     return Status(201, entry_out(entry, contest))
+
+
+def _own_entry(request, entry_id: int) -> Entry:
+    return get_object_or_404(
+        Entry.objects.filter(author=request.user).select_related("author", "contest"),
+        pk=entry_id,
+    )
+
+
+@router.post(
+    "entries/{entry_id}/edit",
+    response={200: EntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def edit_entry(
+    request, entry_id: int, data: Form[EntryEditIn], images: File[list[UploadedFile]] = None
+):
+    """The author edits their entry while submissions are open; the edit is moderated and the
+    response shows the submitted version. `images`, when given, replace all images."""
+    entry = _own_entry(request, entry_id)
+    version = services.edit_entry(
+        entry,
+        author=request.user,
+        title=data.title,
+        description=data.description,
+        images=images or None,
+        tags=data.tags,
+    )
+    out = entry_out(version)
+    if version.live:
+        revision_id = version.latest_revision_id
+        out["status"] = "pending"
+        out["images"] = [f"{url}?revision={revision_id}" for url in version.image_urls(800)]
+        out["image_url"] = out["images"][0]
+    return Status(200, out)
+
+
+@router.delete(
+    "entries/{entry_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def withdraw_entry(request, entry_id: int):
+    services.withdraw_entry(_own_entry(request, entry_id), author=request.user)
+    return Status(204, None)
 
 
 @router.get("contests/{slug}/winners", response=list[WinnerOut])
@@ -204,7 +276,8 @@ def _visible_entry(request, entry_id: int) -> Entry:
     return get_object_or_404(
         Entry.objects.visible_to(request.user)
         .with_vote_counts()
-        .select_related("author", "contest"),
+        .select_related("author", "contest")
+        .prefetch_related("extra_images", "tagged__tag"),
         pk=entry_id,
     )
 

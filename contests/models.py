@@ -367,6 +367,7 @@ class AwardQuerySet(models.QuerySet):
         return (
             self.filter(entry__live=True)
             .select_related("entry", "entry__author")
+            .prefetch_related("entry__extra_images", "entry__tagged__tag")
             .annotate(vote_count=Count("entry__votes", distinct=True))
             .order_by("kind", "rank")
         )
