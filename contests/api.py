@@ -27,6 +27,9 @@ class ContestOut(Schema):
     submissions_close_at: datetime
     voting_open_at: datetime
     voting_close_at: datetime
+    voting_method: str
+    vote_budget: int | None
+    totals_public: bool
     voting_during_submissions: bool
     archive_at: datetime | None
     entry_count: int
@@ -56,7 +59,10 @@ class VoteOut(Schema):
     entry_id: int
     voted: bool
     changed: bool
-    votes: int
+    score: int | None = None
+    votes: int | None = None
+    average: float | None = None
+    votes_left: int | None = None
 
 
 class WinnersIn(Schema):
@@ -104,6 +110,9 @@ def contest_out(contest: ContestPage, now=None) -> dict:
         "submissions_close_at": contest.submissions_close_at,
         "voting_open_at": contest.voting_open_at,
         "voting_close_at": contest.voting_close_at,
+        "voting_method": contest.voting_method,
+        "vote_budget": contest.vote_budget if contest.voting_method == "budget" else None,
+        "totals_public": contest.totals_public_at(now or timezone.now()),
         "voting_during_submissions": contest.voting_during_submissions,
         "archive_at": contest.archive_at,
         "entry_count": contest.entry_count,
@@ -124,7 +133,8 @@ def entry_out(entry: Entry, contest: ContestPage | None = None) -> dict:
         "tags": sorted(t.tag.name for t in entry.tagged.all()),
         "status": entry.moderation_status,
         "created_at": entry.created_at,
-        "votes": getattr(entry, "vote_count", None),
+        # Hidden running totals stay hidden until the results.
+        "votes": getattr(entry, "vote_count", None) if contest.totals_public else None,
     }
 
 
@@ -288,12 +298,18 @@ def get_entry(request, entry_id: int):
 
 
 def _vote_state(request, entry: Entry, changed: bool) -> dict:
-    return {
+    mine = Vote.objects.filter(entry=entry, voter=request.user).first()
+    state = {
         "entry_id": entry.pk,
-        "voted": Vote.objects.filter(entry=entry, voter=request.user).exists(),
+        "voted": mine is not None,
         "changed": changed,
-        "votes": services.vote_count(entry),
+        "score": mine.score if mine else None,
+        "votes_left": services.votes_left(entry.contest, request.user),
     }
+    if entry.contest.totals_public:
+        totals = services.vote_totals(entry)
+        state.update(votes=totals["votes"], average=totals["average"])
+    return state
 
 
 def _public_entry(entry_id: int) -> Entry:
@@ -302,12 +318,15 @@ def _public_entry(entry_id: int) -> Entry:
 
 @router.post(
     "entries/{entry_id}/vote",
-    response={200: VoteOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: VoteOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     auth=django_auth,
+    exclude_none=True,
 )
-def vote(request, entry_id: int):
+def vote(request, entry_id: int, score: int | None = None):
+    """Like or budget voting need no parameter; score voting sends `?score=1..5` (sending it
+    again with another value changes the member's score)."""
     entry = _public_entry(entry_id)
-    changed = services.cast_vote(entry, voter=request.user)
+    changed = services.cast_vote(entry, voter=request.user, score=score)
     return Status(200, _vote_state(request, entry, changed))
 
 
@@ -315,6 +334,7 @@ def vote(request, entry_id: int):
     "entries/{entry_id}/vote",
     response={200: VoteOut, 403: ErrorOut, 409: ErrorOut},
     auth=django_auth,
+    exclude_none=True,
 )
 def withdraw_vote(request, entry_id: int):
     entry = _public_entry(entry_id)

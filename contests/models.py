@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,6 +21,22 @@ from wagtail.search import index
 from community.images import private_storage
 from contests.phases import Phase, Schedule, phase_at, submissions_open, voting_open
 from moderation.models import ModeratedModel, ModeratedQuerySet
+
+
+class VotingMethod(models.TextChoices):
+    LIKE = "like", _("One like per entry")
+    SCORE = "score", _("A score from 1 to 5 per entry")
+    BUDGET = "budget", _("A limited number of votes per member")
+
+
+# Score voting ranks entries by a Bayesian average (see README, "Voting methods"):
+#     rank = (C × m + sum of scores) / (C + number of scores)
+# m is the mean of every score given in the contest (3, the middle of the scale, before any),
+# C = SCORE_PRIOR_WEIGHT is how many "average" scores each entry starts with. An entry needs
+# many votes to move far from the contest's mean, so three 5s do not beat three hundred 4s.
+SCORE_MIN, SCORE_MAX = 1, 5
+SCORE_PRIOR_WEIGHT = 10
+SCORE_PRIOR_DEFAULT_MEAN = 3.0
 
 
 class ContestPage(RoutablePageMixin, Page):
@@ -68,6 +85,23 @@ class ContestPage(RoutablePageMixin, Page):
             "rejected entries do not count)."
         ),
     )
+    voting_method = models.CharField(
+        _("voting method"), max_length=16, choices=VotingMethod.choices, default=VotingMethod.LIKE
+    )
+    vote_budget = models.PositiveSmallIntegerField(
+        _("votes per member"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("With a limited number of votes: how many entries each member may vote for."),
+    )
+    show_running_totals = models.BooleanField(
+        _("show vote totals during voting"),
+        default=True,
+        help_text=_(
+            "When off, nobody sees vote counts or scores (pages, API, live updates) until the "
+            "results are announced."
+        ),
+    )
     submissions_open_at = models.DateTimeField(_("submissions open"))
     submissions_close_at = models.DateTimeField(_("submissions close"))
     voting_open_at = models.DateTimeField(_("voting opens"))
@@ -114,6 +148,14 @@ class ContestPage(RoutablePageMixin, Page):
                 FieldPanel("archive_at"),
             ],
             heading=_("Dates"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("voting_method"),
+                FieldPanel("vote_budget"),
+                FieldPanel("show_running_totals"),
+            ],
+            heading=_("Voting"),
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("brief")]
@@ -177,6 +219,14 @@ class ContestPage(RoutablePageMixin, Page):
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
 
+    def totals_public_at(self, now) -> bool:
+        """Whether vote counts and scores may be shown to the public at `now`."""
+        return self.show_running_totals or self.phase_at(now) in (Phase.RESULTS, Phase.ARCHIVED)
+
+    @property
+    def totals_public(self) -> bool:
+        return self.totals_public_at(timezone.now())
+
     def submissions_open_at_moment(self, now) -> bool:
         return submissions_open(self.schedule, now)
 
@@ -224,6 +274,35 @@ class ContestPage(RoutablePageMixin, Page):
 class EntryQuerySet(ModeratedQuerySet):
     def with_vote_counts(self):
         return self.annotate(vote_count=Count("votes", distinct=True))
+
+    def with_scores(self, prior_mean: float | None = None):
+        """Vote count, mean score and the Bayesian average `ranking_score` (score voting).
+
+        Computed from the vote rows in one query; `prior_mean` is the contest's mean score."""
+        m = SCORE_PRIOR_DEFAULT_MEAN if prior_mean is None else prior_mean
+        c = SCORE_PRIOR_WEIGHT
+        total = Coalesce(Sum("votes__score"), 0, output_field=FloatField())
+        count = Count("votes")
+        return self.annotate(
+            vote_count=count,
+            score_average=Avg("votes__score", output_field=FloatField()),
+            ranking_score=ExpressionWrapper(
+                (Value(c * m) + total) / (Value(float(c)) + count), output_field=FloatField()
+            ),
+        )
+
+    def ranked(self, contest: "ContestPage"):
+        """Entries in community order for the contest's voting method: Bayesian average of the
+        scores for score voting, number of votes otherwise; earlier entries win ties."""
+        if contest.voting_method == VotingMethod.SCORE:
+            return self.with_scores(contest_mean_score(contest)).order_by(
+                "-ranking_score", "-vote_count", "created_at", "pk"
+            )
+        return self.with_vote_counts().order_by("-vote_count", "created_at", "pk")
+
+
+def contest_mean_score(contest: "ContestPage") -> float | None:
+    return Vote.objects.filter(contest=contest, score__isnull=False).aggregate(m=Avg("score"))["m"]
 
 
 class TaggedEntry(TaggedItemBase):
@@ -333,11 +412,16 @@ class Vote(models.Model):
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_votes"
     )
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["entry", "voter"], name="vote_once_per_entry"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX),
+                name="vote_score_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["contest", "voter"], name="vote_contest_voter_idx")]
 

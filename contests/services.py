@@ -5,6 +5,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -17,12 +18,15 @@ from community.realtime import publish_after_commit
 from contests import rules
 from contests.models import (
     MAX_IMAGES_PER_ENTRY,
+    SCORE_MAX,
+    SCORE_MIN,
     Award,
     ContestPage,
     ContestResult,
     Entry,
     EntryImage,
     Vote,
+    VotingMethod,
 )
 from moderation.models import ModerationItem, ModerationStatus
 from moderation.services import submit_for_moderation
@@ -243,19 +247,94 @@ def vote_count(entry: Entry) -> int:
     return Vote.objects.filter(entry=entry).count()
 
 
+def vote_totals(entry: Entry) -> dict:
+    """The entry's derived totals: number of votes and, for score voting, the mean score."""
+    totals = Vote.objects.filter(entry=entry).aggregate(votes=Count("pk"), average=Avg("score"))
+    if entry.contest.voting_method != VotingMethod.SCORE:
+        totals["average"] = None
+    return totals
+
+
+def votes_left(contest: ContestPage, voter: User) -> int | None:
+    """How many votes the member may still cast (budget voting), else None."""
+    if contest.voting_method != VotingMethod.BUDGET or not voter.is_authenticated:
+        return None
+    used = Vote.objects.filter(contest=contest, voter=voter).count()
+    return max(contest.vote_budget - used, 0)
+
+
 def _announce_votes(entry: Entry) -> None:
-    publish_after_commit(
-        contest_group(entry.contest_id),
-        {"type": "votes.changed", "entry_id": entry.pk, "votes": vote_count(entry)},
-    )
+    """Live totals for everyone watching, only when the contest shows running totals: hidden
+    totals are not sent at all (not even that a vote happened) until the results."""
+    if not entry.contest.totals_public:
+        return
+    totals = vote_totals(entry)
+    event = {"type": "votes.changed", "entry_id": entry.pk, "votes": totals["votes"]}
+    if totals["average"] is not None:
+        event["average"] = round(totals["average"], 2)
+    publish_after_commit(contest_group(entry.contest_id), event)
 
 
-def cast_vote(entry: Entry, *, voter: User) -> bool:
-    """Record the member's vote; returns False when they had already voted (nothing changes)."""
+def _clean_score(contest: ContestPage, score) -> int | None:
+    if contest.voting_method != VotingMethod.SCORE:
+        return None
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = None
+    if score is None or not SCORE_MIN <= score <= SCORE_MAX:
+        raise InvalidInput(
+            _("Give a score from %(min)s to %(max)s.") % {"min": SCORE_MIN, "max": SCORE_MAX},
+            field="score",
+        )
+    return score
+
+
+def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
+    """Record the member's vote by the contest's voting method; returns False when nothing
+    changed (they had already voted, or gave the same score again).
+
+    - like: one vote per entry;
+    - score: one 1–5 score per entry, which the member may change while voting is open;
+    - budget: one vote per entry and at most `vote_budget` votes in the contest. The member's
+      row is locked while their votes are counted, so concurrent requests cannot overspend.
+    """
     rules.check_can_vote(voter, entry)
+    contest = entry.contest
+    score = _clean_score(contest, score)
     try:
         with transaction.atomic():
-            Vote.objects.create(entry=entry, contest_id=entry.contest_id, voter=voter)
+            if contest.voting_method == VotingMethod.BUDGET:
+                User.objects.select_for_update().filter(pk=voter.pk).first()
+                if Vote.objects.filter(entry=entry, voter=voter).exists():
+                    return False
+                if Vote.objects.filter(contest=contest, voter=voter).count() >= (
+                    contest.vote_budget
+                ):
+                    raise NotAllowed(
+                        ngettext(
+                            "You have used your %(n)s vote in this contest. Withdraw it to "
+                            "vote for another entry.",
+                            "You have used all %(n)s votes in this contest. Withdraw one to "
+                            "vote for another entry.",
+                            contest.vote_budget,
+                        )
+                        % {"n": contest.vote_budget}
+                    )
+            if score is not None:
+                changed = (
+                    Vote.objects.filter(entry=entry, voter=voter)
+                    .exclude(score=score)
+                    .update(score=score)
+                )
+                if not changed:
+                    if Vote.objects.filter(entry=entry, voter=voter).exists():
+                        return False
+                    Vote.objects.create(
+                        entry=entry, contest_id=entry.contest_id, voter=voter, score=score
+                    )
+            else:
+                Vote.objects.create(entry=entry, contest_id=entry.contest_id, voter=voter)
             _announce_votes(entry)
     except IntegrityError:
         return False  # the unique constraint says this member already voted
@@ -263,7 +342,7 @@ def cast_vote(entry: Entry, *, voter: User) -> bool:
 
 
 def withdraw_vote(entry: Entry, *, voter: User) -> bool:
-    """Remove the member's vote; returns False when there was none."""
+    """Remove the member's vote (or score); returns False when there was none."""
     rules.check_can_vote(voter, entry)
     with transaction.atomic():
         deleted, _rows = Vote.objects.filter(entry=entry, voter=voter).delete()

@@ -14,7 +14,16 @@ from community.images import RENDITION_WIDTHS, get_rendition, private_storage
 from community.rules import is_moderator
 from contests import rules, services
 from contests.forms import EntryEditForm, EntryForm
-from contests.models import MAX_IMAGES_PER_ENTRY, Award, ContestPage, Entry, Vote
+from contests.models import (
+    MAX_IMAGES_PER_ENTRY,
+    SCORE_MAX,
+    SCORE_MIN,
+    Award,
+    ContestPage,
+    Entry,
+    Vote,
+    VotingMethod,
+)
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
 GALLERY_PAGE_SIZE = 24
@@ -87,6 +96,11 @@ def contest_gallery(request, contest: ContestPage):
             "own_submissions": own_submissions,
             "awards": awards,
             "can_vote": phase == Phase.VOTING,
+            "totals_public": contest.totals_public_at(now),
+            "scoring": contest.voting_method == VotingMethod.SCORE,
+            "votes_left": services.votes_left(contest, request.user)
+            if phase == Phase.VOTING
+            else None,
             "submissions_open": contest.submissions_open_at_moment(now),
             "results_public": phase in (Phase.RESULTS, Phase.ARCHIVED),
             "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
@@ -236,17 +250,29 @@ def entry_detail(request, contest: ContestPage, entry_id: int):
     entry.contest = contest  # the routed page: its phase is computed once
     phase = contest.phase
     is_own = request.user.is_authenticated and entry.author_id == request.user.pk
-    has_voted = (
-        request.user.is_authenticated
-        and Vote.objects.filter(entry=entry, voter=request.user).exists()
+    my_vote = (
+        Vote.objects.filter(entry=entry, voter=request.user).first()
+        if request.user.is_authenticated
+        else None
     )
+    now = timezone.now()
     return contest.render(
         request,
         template="contests/entry_detail.html",
         context_overrides={
             "entry": entry,
             "phase": phase,
-            "has_voted": has_voted,
+            "has_voted": my_vote is not None,
+            "my_score": my_vote.score if my_vote else None,
+            "scoring": contest.voting_method == VotingMethod.SCORE,
+            "score_choices": range(SCORE_MIN, SCORE_MAX + 1),
+            "totals_public": contest.totals_public_at(now),
+            "average": services.vote_totals(entry)["average"]
+            if contest.voting_method == VotingMethod.SCORE and contest.totals_public_at(now)
+            else None,
+            "votes_left": services.votes_left(contest, request.user)
+            if phase == Phase.VOTING
+            else None,
             "vote_refusal": _refusal(rules.check_can_vote, request.user, entry)
             if request.user.is_authenticated and entry.live
             else None,
@@ -274,7 +300,7 @@ def vote(request, contest: ContestPage, entry_id: int):
             services.withdraw_vote(entry, voter=request.user)
             messages.success(request, _("Your vote has been withdrawn."))
         else:
-            services.cast_vote(entry, voter=request.user)
+            services.cast_vote(entry, voter=request.user, score=request.POST.get("score"))
             messages.success(request, _("Thank you for voting!"))
     except ActionRefused as refused:
         messages.error(request, refused.message)
