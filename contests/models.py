@@ -31,12 +31,13 @@ class VotingMethod(models.TextChoices):
 
 # Score voting ranks entries by a Bayesian average (see README, "Voting methods"):
 #     rank = (C × m + sum of scores) / (C + number of scores)
-# m is the mean of every score given in the contest (3, the middle of the scale, before any),
-# C = SCORE_PRIOR_WEIGHT is how many "average" scores each entry starts with. An entry needs
-# many votes to move far from the contest's mean, so three 5s do not beat three hundred 4s.
+# with the prior mean m = 3 (the neutral middle of the 1–5 scale) and the prior weight C = 10:
+# every entry starts as if ten people had given it a 3, so it needs many good scores to rise.
+# Three 5s rank (30 + 15) / 13 ≈ 3.46; three hundred 4s rank (30 + 1200) / 310 ≈ 3.97.
+# (The contest's own mean is not used as m: when most scores are 4s it would let three 5s win.)
 SCORE_MIN, SCORE_MAX = 1, 5
 SCORE_PRIOR_WEIGHT = 10
-SCORE_PRIOR_DEFAULT_MEAN = 3.0
+SCORE_PRIOR_MEAN = 3.0
 
 
 class ContestPage(RoutablePageMixin, Page):
@@ -275,12 +276,10 @@ class EntryQuerySet(ModeratedQuerySet):
     def with_vote_counts(self):
         return self.annotate(vote_count=Count("votes", distinct=True))
 
-    def with_scores(self, prior_mean: float | None = None):
-        """Vote count, mean score and the Bayesian average `ranking_score` (score voting).
-
-        Computed from the vote rows in one query; `prior_mean` is the contest's mean score."""
-        m = SCORE_PRIOR_DEFAULT_MEAN if prior_mean is None else prior_mean
-        c = SCORE_PRIOR_WEIGHT
+    def with_scores(self):
+        """Vote count, mean score and the Bayesian average `ranking_score` (score voting),
+        computed from the vote rows in the same query."""
+        m, c = SCORE_PRIOR_MEAN, SCORE_PRIOR_WEIGHT
         total = Coalesce(Sum("votes__score"), 0, output_field=FloatField())
         count = Count("votes")
         return self.annotate(
@@ -295,14 +294,10 @@ class EntryQuerySet(ModeratedQuerySet):
         """Entries in community order for the contest's voting method: Bayesian average of the
         scores for score voting, number of votes otherwise; earlier entries win ties."""
         if contest.voting_method == VotingMethod.SCORE:
-            return self.with_scores(contest_mean_score(contest)).order_by(
+            return self.with_scores().order_by(
                 "-ranking_score", "-vote_count", "created_at", "pk"
             )
         return self.with_vote_counts().order_by("-vote_count", "created_at", "pk")
-
-
-def contest_mean_score(contest: "ContestPage") -> float | None:
-    return Vote.objects.filter(contest=contest, score__isnull=False).aggregate(m=Avg("score"))["m"]
 
 
 class TaggedEntry(TaggedItemBase):
