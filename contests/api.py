@@ -27,6 +27,11 @@ class ContestOut(Schema):
     submissions_close_at: datetime
     voting_open_at: datetime
     voting_close_at: datetime
+    voting_method: str
+    vote_budget: int | None
+    totals_public: bool
+    voting_during_submissions: bool
+    archive_at: datetime | None
     entry_count: int
 
 
@@ -38,6 +43,8 @@ class EntryOut(Schema):
     author: str
     url: str
     image_url: str
+    images: list[str]
+    tags: list[str]
     status: str
     created_at: datetime
     votes: int | None = None
@@ -52,7 +59,10 @@ class VoteOut(Schema):
     entry_id: int
     voted: bool
     changed: bool
-    votes: int
+    score: int | None = None
+    votes: int | None = None
+    average: float | None = None
+    votes_left: int | None = None
 
 
 class WinnersIn(Schema):
@@ -62,6 +72,14 @@ class WinnersIn(Schema):
 class EntryCreateIn(Schema):
     title: str
     description: str = ""
+    tags: str = ""
+    accept_rules: bool = False
+
+
+class EntryEditIn(Schema):
+    title: str
+    description: str = ""
+    tags: str | None = None
 
 
 class ErrorOut(Schema):
@@ -92,6 +110,11 @@ def contest_out(contest: ContestPage, now=None) -> dict:
         "submissions_close_at": contest.submissions_close_at,
         "voting_open_at": contest.voting_open_at,
         "voting_close_at": contest.voting_close_at,
+        "voting_method": contest.voting_method,
+        "vote_budget": contest.vote_budget if contest.voting_method == "budget" else None,
+        "totals_public": contest.totals_public_at(now or timezone.now()),
+        "voting_during_submissions": contest.voting_during_submissions,
+        "archive_at": contest.archive_at,
         "entry_count": contest.entry_count,
     }
 
@@ -106,9 +129,12 @@ def entry_out(entry: Entry, contest: ContestPage | None = None) -> dict:
         "author": entry.author.public_name,
         "url": contest.url + contest.reverse_subpage("entry", args=[entry.pk]),
         "image_url": entry.image_url(800),
+        "images": entry.image_urls(800),
+        "tags": sorted(t.tag.name for t in entry.tagged.all()),
         "status": entry.moderation_status,
         "created_at": entry.created_at,
-        "votes": getattr(entry, "vote_count", None),
+        # Hidden running totals stay hidden until the results.
+        "votes": getattr(entry, "vote_count", None) if contest.totals_public else None,
     }
 
 
@@ -139,6 +165,7 @@ def list_entries(request, slug: str):
         .filter(contest=contest)
         .with_vote_counts()
         .select_related("author")
+        .prefetch_related("extra_images", "tagged__tag")
         .order_by("-created_at", "-pk")
     )
     return _EntryList(entries, contest)
@@ -165,18 +192,77 @@ class _EntryList:
     response={201: EntryOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     auth=django_auth,
 )
-def create_entry(request, slug: str, data: Form[EntryCreateIn], image: File[UploadedFile]):
+def create_entry(
+    request,
+    slug: str,
+    data: Form[EntryCreateIn],
+    image: File[UploadedFile],
+    images: File[list[UploadedFile]] = None,
+):
+    """`image` is the cover; `images` are up to four more. `tags` are separated by commas."""
     contest = _get_contest(slug)
     entry = services.submit_entry(
-        contest, author=request.user, title=data.title, description=data.description, image=image
+        contest,
+        author=request.user,
+        title=data.title,
+        description=data.description,
+        image=image,
+        images=images or [],
+        tags=data.tags,
+        accept_rules=data.accept_rules,
     )
     return Status(201, entry_out(entry, contest))
+
+
+def _own_entry(request, entry_id: int) -> Entry:
+    return get_object_or_404(
+        Entry.objects.filter(author=request.user).select_related("author", "contest"),
+        pk=entry_id,
+    )
+
+
+@router.post(
+    "entries/{entry_id}/edit",
+    response={200: EntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def edit_entry(
+    request, entry_id: int, data: Form[EntryEditIn], images: File[list[UploadedFile]] = None
+):
+    """The author edits their entry while submissions are open; the edit is moderated and the
+    response shows the submitted version. `images`, when given, replace all images."""
+    entry = _own_entry(request, entry_id)
+    version = services.edit_entry(
+        entry,
+        author=request.user,
+        title=data.title,
+        description=data.description,
+        images=images or None,
+        tags=data.tags,
+    )
+    out = entry_out(version)
+    if version.live:
+        revision_id = version.latest_revision_id
+        out["status"] = "pending"
+        out["images"] = [f"{url}?revision={revision_id}" for url in version.image_urls(800)]
+        out["image_url"] = out["images"][0]
+    return Status(200, out)
+
+
+@router.delete(
+    "entries/{entry_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def withdraw_entry(request, entry_id: int):
+    services.withdraw_entry(_own_entry(request, entry_id), author=request.user)
+    return Status(204, None)
 
 
 @router.get("contests/{slug}/winners", response=list[WinnerOut])
 def list_winners(request, slug: str):
     contest = _get_contest(slug)
-    if contest.phase != Phase.RESULTS:
+    if contest.phase not in (Phase.RESULTS, Phase.ARCHIVED):
         return []
     winners = []
     for award in Award.objects.public().filter(contest=contest, kind=Award.Kind.WINNER):
@@ -200,7 +286,8 @@ def _visible_entry(request, entry_id: int) -> Entry:
     return get_object_or_404(
         Entry.objects.visible_to(request.user)
         .with_vote_counts()
-        .select_related("author", "contest"),
+        .select_related("author", "contest")
+        .prefetch_related("extra_images", "tagged__tag"),
         pk=entry_id,
     )
 
@@ -211,12 +298,18 @@ def get_entry(request, entry_id: int):
 
 
 def _vote_state(request, entry: Entry, changed: bool) -> dict:
-    return {
+    mine = Vote.objects.filter(entry=entry, voter=request.user).first()
+    state = {
         "entry_id": entry.pk,
-        "voted": Vote.objects.filter(entry=entry, voter=request.user).exists(),
+        "voted": mine is not None,
         "changed": changed,
-        "votes": services.vote_count(entry),
+        "score": mine.score if mine else None,
+        "votes_left": services.votes_left(entry.contest, request.user),
     }
+    if entry.contest.totals_public:
+        totals = services.vote_totals(entry)
+        state.update(votes=totals["votes"], average=totals["average"])
+    return state
 
 
 def _public_entry(entry_id: int) -> Entry:
@@ -225,12 +318,15 @@ def _public_entry(entry_id: int) -> Entry:
 
 @router.post(
     "entries/{entry_id}/vote",
-    response={200: VoteOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: VoteOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     auth=django_auth,
+    exclude_none=True,
 )
-def vote(request, entry_id: int):
+def vote(request, entry_id: int, score: int | None = None):
+    """Like or budget voting need no parameter; score voting sends `?score=1..5` (sending it
+    again with another value changes the member's score)."""
     entry = _public_entry(entry_id)
-    changed = services.cast_vote(entry, voter=request.user)
+    changed = services.cast_vote(entry, voter=request.user, score=score)
     return Status(200, _vote_state(request, entry, changed))
 
 
@@ -238,6 +334,7 @@ def vote(request, entry_id: int):
     "entries/{entry_id}/vote",
     response={200: VoteOut, 403: ErrorOut, 409: ErrorOut},
     auth=django_auth,
+    exclude_none=True,
 )
 def withdraw_vote(request, entry_id: int):
     entry = _public_entry(entry_id)

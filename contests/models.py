@@ -1,21 +1,44 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from community.forms import BrandScopedPageForm
 from community.images import private_storage
-from contests.phases import Phase, Schedule, phase_at
+from contests.phases import Phase, Schedule, phase_at, submissions_open, voting_open
 from moderation.models import ModeratedModel, ModeratedQuerySet
+
+
+class VotingMethod(models.TextChoices):
+    LIKE = "like", _("One like per entry")
+    SCORE = "score", _("A score from 1 to 5 per entry")
+    BUDGET = "budget", _("A limited number of votes per member")
+
+
+# Score voting ranks entries by a Bayesian average (see README, "Voting methods"):
+#     rank = (C × m + sum of scores) / (C + number of scores)
+# with the prior mean m = 3 (the neutral middle of the 1–5 scale) and the prior weight C = 10:
+# every entry starts as if ten people had given it a 3, so it needs many good scores to rise.
+# Three 5s rank (30 + 15) / 13 ≈ 3.46; three hundred 4s rank (30 + 1200) / 310 ≈ 3.97.
+# (The contest's own mean is not used as m: when most scores are 4s it would let three 5s win.)
+SCORE_MIN, SCORE_MAX = 1, 5
+SCORE_PRIOR_WEIGHT = 10
+SCORE_PRIOR_MEAN = 3.0
 
 
 class ContestPage(RoutablePageMixin, Page):
@@ -38,10 +61,70 @@ class ContestPage(RoutablePageMixin, Page):
         related_name="+",
         verbose_name=_("hero image"),
     )
+    design_template = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("design template"),
+        help_text=_("A file members download to design on, such as the outline of the cup."),
+    )
+    rules = RichTextField(
+        _("contest rules"),
+        blank=True,
+        help_text=_(
+            "When given, members must accept these rules to submit; each entry records the text "
+            "it accepted and when."
+        ),
+    )
+    max_entries_per_member = models.PositiveSmallIntegerField(
+        _("entries per member"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many entries one member may have in this contest (withdrawn and "
+            "rejected entries do not count)."
+        ),
+    )
+    voting_method = models.CharField(
+        _("voting method"), max_length=16, choices=VotingMethod.choices, default=VotingMethod.LIKE
+    )
+    vote_budget = models.PositiveSmallIntegerField(
+        _("votes per member"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("With a limited number of votes: how many entries each member may vote for."),
+    )
+    show_running_totals = models.BooleanField(
+        _("show vote totals during voting"),
+        default=True,
+        help_text=_(
+            "When off, nobody sees vote counts or scores (pages, API, live updates) until the "
+            "results are announced."
+        ),
+    )
     submissions_open_at = models.DateTimeField(_("submissions open"))
     submissions_close_at = models.DateTimeField(_("submissions close"))
     voting_open_at = models.DateTimeField(_("voting opens"))
     voting_close_at = models.DateTimeField(_("voting closes"))
+    voting_during_submissions = models.BooleanField(
+        _("voting opens while submissions are open"),
+        default=False,
+        help_text=_(
+            "Let members vote on approved entries before submissions close. Voting must then "
+            "open after submissions open and close no earlier than submissions close."
+        ),
+    )
+    archive_at = models.DateTimeField(
+        _("archive on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After the results are announced, the contest is archived from this moment: its page, "
+            "entries and results stay, nothing can change any more. Leave empty to never archive."
+        ),
+    )
 
     # Under its brand's page (which scopes staff permissions); the home page stays allowed for
     # contests created before brands had pages.
@@ -57,14 +140,27 @@ class ContestPage(RoutablePageMixin, Page):
         FieldPanel("brief"),
         FieldPanel("prize"),
         FieldPanel("hero_image"),
+        FieldPanel("design_template"),
+        FieldPanel("rules"),
+        FieldPanel("max_entries_per_member"),
         MultiFieldPanel(
             [
                 FieldPanel("submissions_open_at"),
                 FieldPanel("submissions_close_at"),
                 FieldPanel("voting_open_at"),
                 FieldPanel("voting_close_at"),
+                FieldPanel("voting_during_submissions"),
+                FieldPanel("archive_at"),
             ],
             heading=_("Dates"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("voting_method"),
+                FieldPanel("vote_budget"),
+                FieldPanel("show_running_totals"),
+            ],
+            heading=_("Voting"),
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("brief")]
@@ -85,10 +181,20 @@ class ContestPage(RoutablePageMixin, Page):
         if all(dates):
             if self.submissions_close_at <= self.submissions_open_at:
                 errors["submissions_close_at"] = _("Submissions must close after they open.")
-            if self.voting_open_at < self.submissions_close_at:
-                errors["voting_open_at"] = _("Voting cannot open before submissions close.")
+            if self.voting_during_submissions:
+                if self.voting_open_at < self.submissions_open_at:
+                    errors["voting_open_at"] = _("Voting cannot open before submissions open.")
+                if self.voting_close_at < self.submissions_close_at:
+                    errors["voting_close_at"] = _("Voting cannot close before submissions close.")
+            elif self.voting_open_at < self.submissions_close_at:
+                errors["voting_open_at"] = _(
+                    "Voting cannot open before submissions close, unless voting opens while "
+                    "submissions are open."
+                )
             if self.voting_close_at <= self.voting_open_at:
-                errors["voting_close_at"] = _("Voting must close after it opens.")
+                errors.setdefault("voting_close_at", _("Voting must close after it opens."))
+            if self.archive_at and self.archive_at <= self.voting_close_at:
+                errors["archive_at"] = _("A contest can be archived only after voting closes.")
         if errors:
             raise ValidationError(errors)
 
@@ -108,6 +214,7 @@ class ContestPage(RoutablePageMixin, Page):
             self.voting_open_at,
             self.voting_close_at,
             self.results_announced_at,
+            self.archive_at,
         )
 
     def phase_at(self, now) -> Phase:
@@ -116,6 +223,20 @@ class ContestPage(RoutablePageMixin, Page):
     @property
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
+
+    def totals_public_at(self, now) -> bool:
+        """Whether vote counts and scores may be shown to the public at `now`."""
+        return self.show_running_totals or self.phase_at(now) in (Phase.RESULTS, Phase.ARCHIVED)
+
+    @property
+    def totals_public(self) -> bool:
+        return self.totals_public_at(timezone.now())
+
+    def submissions_open_at_moment(self, now) -> bool:
+        return submissions_open(self.schedule, now)
+
+    def voting_open_at_moment(self, now) -> bool:
+        return voting_open(self.schedule, now)
 
     # Routes: the contest's gallery, submission form, entries and votes live under its URL.
     @path("")
@@ -136,6 +257,18 @@ class ContestPage(RoutablePageMixin, Page):
 
         return views.entry_detail(request, self, entry_id)
 
+    @path("entries/<int:entry_id>/edit/")
+    def edit_entry(self, request, entry_id):
+        from contests import views
+
+        return views.edit_entry(request, self, entry_id)
+
+    @path("entries/<int:entry_id>/withdraw/")
+    def withdraw_entry(self, request, entry_id):
+        from contests import views
+
+        return views.withdraw_entry(request, self, entry_id)
+
     @path("entries/<int:entry_id>/vote/")
     def vote(self, request, entry_id):
         from contests import views
@@ -147,8 +280,44 @@ class EntryQuerySet(ModeratedQuerySet):
     def with_vote_counts(self):
         return self.annotate(vote_count=Count("votes", distinct=True))
 
+    def with_scores(self):
+        """Vote count, mean score and the Bayesian average `ranking_score` (score voting),
+        computed from the vote rows in the same query."""
+        m, c = SCORE_PRIOR_MEAN, SCORE_PRIOR_WEIGHT
+        total = Coalesce(Sum("votes__score"), 0, output_field=FloatField())
+        count = Count("votes")
+        return self.annotate(
+            vote_count=count,
+            score_average=Avg("votes__score", output_field=FloatField()),
+            ranking_score=ExpressionWrapper(
+                (Value(c * m) + total) / (Value(float(c)) + count), output_field=FloatField()
+            ),
+        )
 
-class Entry(ModeratedModel):
+    def ranked(self, contest: "ContestPage"):
+        """Entries in community order for the contest's voting method: Bayesian average of the
+        scores for score voting, number of votes otherwise; earlier entries win ties."""
+        if contest.voting_method == VotingMethod.SCORE:
+            return self.with_scores().order_by(
+                "-ranking_score", "-vote_count", "created_at", "pk"
+            )
+        return self.with_vote_counts().order_by("-vote_count", "created_at", "pk")
+
+
+class TaggedEntry(TaggedItemBase):
+    content_object = ParentalKey("contests.Entry", on_delete=models.CASCADE, related_name="tagged")
+
+
+MAX_IMAGES_PER_ENTRY = 5
+
+
+class Entry(ModeratedModel, ClusterableModel):
+    """A member's design. `image` is the cover; up to four more images are `extra_images`.
+
+    The entry is a ClusterableModel so its extra images and tags are part of each revision:
+    an edit of an approved entry keeps the approved images public until the edit is approved.
+    """
+
     contest = models.ForeignKey(
         ContestPage, on_delete=models.CASCADE, related_name="entries", verbose_name=_("contest")
     )
@@ -164,6 +333,12 @@ class Entry(ModeratedModel):
     )
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
+    tags = ClusterTaggableManager(through=TaggedEntry, blank=True, verbose_name=_("tags"))
+    rules_accepted_at = models.DateTimeField(_("rules accepted"), null=True, editable=False)
+    rules_accepted_text = models.TextField(_("rules accepted (text)"), blank=True, editable=False)
+    rules_accepted_version = models.CharField(
+        _("rules accepted (version)"), max_length=64, blank=True, editable=False
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -181,22 +356,51 @@ class Entry(ModeratedModel):
     def get_absolute_url(self) -> str:
         return self.contest.url + self.contest.reverse_subpage("entry", args=[self.pk])
 
-    def image_url(self, width: int | None = 800) -> str:
+    def image_url(self, width: int | None = 800, position: int = 1) -> str:
+        """URL of the cover (position 1) or of a further image, through the gated view."""
         size = str(width) if width else "original"
-        return reverse("contests:entry_image", args=[self.pk, size])
+        if position == 1:
+            return reverse("contests:entry_image", args=[self.pk, size])
+        return reverse("contests:entry_image_n", args=[self.pk, position, size])
+
+    def image_urls(self, width: int | None = 800) -> list[str]:
+        """Every image of this version of the entry, cover first."""
+        count = 1 + len(self.extra_images.all())
+        return [self.image_url(width, position) for position in range(1, count + 1)]
 
     moderation_related = ("contest",)
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
-        image_url = self.image_url(800)
-        if revision_id:
-            image_url += f"?revision={revision_id}"
+        """`self` is the submitted version (the revision's object) when `revision_id` is set."""
+        suffix = f"?revision={revision_id}" if revision_id else ""
+        images = [url + suffix for url in self.image_urls(800)]
         return {
             "title": self.title,
             "text": self.description,
-            "image_url": image_url,
+            "image_url": images[0],
+            "images": images,
             "context": self.contest.title,
         }
+
+
+class EntryImage(Orderable):
+    """A further image of an entry (the cover is `Entry.image`). Part of the entry's revisions."""
+
+    entry = ParentalKey(Entry, on_delete=models.CASCADE, related_name="extra_images")
+    image = models.ImageField(
+        _("image"),
+        storage=private_storage,
+        upload_to="entries/%Y/%m/",
+        width_field="image_width",
+        height_field="image_height",
+        max_length=255,
+    )
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("entry image")
+        verbose_name_plural = _("entry images")
 
 
 class Vote(models.Model):
@@ -207,11 +411,16 @@ class Vote(models.Model):
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_votes"
     )
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["entry", "voter"], name="vote_once_per_entry"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX),
+                name="vote_score_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["contest", "voter"], name="vote_contest_voter_idx")]
 
@@ -241,6 +450,7 @@ class AwardQuerySet(models.QuerySet):
         return (
             self.filter(entry__live=True)
             .select_related("entry", "entry__author")
+            .prefetch_related("entry__extra_images", "entry__tagged__tag")
             .annotate(vote_count=Count("entry__votes", distinct=True))
             .order_by("kind", "rank")
         )

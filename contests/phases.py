@@ -1,4 +1,11 @@
-"""A contest's phase derives from its dates (and from whether results are announced)."""
+"""A contest's phase derives from its dates (and from whether results are announced).
+
+Phases, in order: draft → submissions → (review) → voting → judging → results → archived.
+"review" is the gap between submissions closing and voting opening, if the contest leaves one.
+A contest may let voting open while submissions are still open (`voting_during_submissions`):
+during that overlap the phase is "voting" and submissions are accepted too. Every window includes
+its opening instant and excludes its closing one.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,11 +21,12 @@ class Phase(models.TextChoices):
     VOTING = "voting", _("Voting")
     JUDGING = "judging", _("Judging")
     RESULTS = "results", _("Results")
+    ARCHIVED = "archived", _("Archived")
 
     @property
     def is_current(self) -> bool:
         """Still running (or about to): everything before the results."""
-        return self != Phase.RESULTS
+        return self not in (Phase.RESULTS, Phase.ARCHIVED)
 
 
 # What the countdown to the next change says, by the current phase.
@@ -27,6 +35,7 @@ COUNTDOWN_LABELS = {
     Phase.SUBMISSIONS: _("Submissions close in %(time)s"),
     Phase.REVIEW: _("Voting opens in %(time)s"),
     Phase.VOTING: _("Voting closes in %(time)s"),
+    Phase.RESULTS: _("This contest will be archived in %(time)s"),
 }
 
 
@@ -37,15 +46,36 @@ class Schedule:
     voting_open_at: datetime
     voting_close_at: datetime
     results_announced_at: datetime | None = None
+    archive_at: datetime | None = None
+
+
+def submissions_open(schedule: Schedule, now: datetime) -> bool:
+    """Whether entries are accepted (and may be edited or withdrawn) at `now`."""
+    return schedule.submissions_open_at <= now < schedule.submissions_close_at and not _announced(
+        schedule, now
+    )
+
+
+def voting_open(schedule: Schedule, now: datetime) -> bool:
+    return schedule.voting_open_at <= now < schedule.voting_close_at and not _announced(
+        schedule, now
+    )
+
+
+def _announced(schedule: Schedule, now: datetime) -> bool:
+    return schedule.results_announced_at is not None and schedule.results_announced_at <= now
 
 
 def phase_at(schedule: Schedule, now: datetime) -> Phase:
-    """Each window includes its opening instant and excludes its closing one."""
-    if schedule.results_announced_at is not None and schedule.results_announced_at <= now:
+    """The phase at `now`. Archiving follows the results: a contest whose results are not
+    announced stays in judging even after its archive date."""
+    if _announced(schedule, now):
+        if schedule.archive_at is not None and schedule.archive_at <= now:
+            return Phase.ARCHIVED
         return Phase.RESULTS
-    if schedule.voting_open_at <= now < schedule.voting_close_at:
+    if voting_open(schedule, now):
         return Phase.VOTING
-    if schedule.submissions_open_at <= now < schedule.submissions_close_at:
+    if submissions_open(schedule, now):
         return Phase.SUBMISSIONS
     if now < schedule.submissions_open_at:
         return Phase.DRAFT
@@ -63,6 +93,7 @@ def next_change(schedule: Schedule, now: datetime) -> tuple[Phase, datetime] | N
             schedule.submissions_close_at,
             schedule.voting_open_at,
             schedule.voting_close_at,
+            *([schedule.archive_at] if schedule.archive_at else []),
         }
     )
     for moment in moments:

@@ -36,20 +36,24 @@ def check_can_take_part(user: User) -> None:
         raise NotAllowed(_("Verify your email address before taking part."))
 
 
+def check_submissions_open(contest: ContestPage, now=None) -> None:
+    now = now or timezone.now()
+    if not contest.submissions_open_at_moment(now):
+        _refuse_phase("submit", contest.phase_at(now))
+
+
 def check_can_submit(user: User, contest: ContestPage, now=None) -> None:
     check_can_take_part(user)
-    phase = contest.phase_at(now or timezone.now())
-    if phase != Phase.SUBMISSIONS:
-        _refuse_phase("submit", phase)
+    check_submissions_open(contest, now)
 
 
 def check_can_vote(user: User, entry: Entry, now=None) -> None:
     check_can_take_part(user)
     if not entry.live:
         raise NotAllowed(_("This entry is not open for votes."))
-    phase = entry.contest.phase_at(now or timezone.now())
-    if phase != Phase.VOTING:
-        _refuse_phase("vote", phase)
+    now = now or timezone.now()
+    if not entry.contest.voting_open_at_moment(now):
+        _refuse_phase("vote", entry.contest.phase_at(now))
     if entry.author_id == user.pk:
         raise NotAllowed(_("You cannot vote for your own entry."))
 
@@ -63,5 +67,7 @@ def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
             % {"brand": contest.brand.name}
         )
     phase = contest.phase_at(now or timezone.now())
+    if phase == Phase.ARCHIVED:
+        raise WrongPhase(_("This contest is archived: its results are final."))
     if phase not in (Phase.JUDGING, Phase.RESULTS):
         raise WrongPhase(_("Winners can be picked only after voting closes."))

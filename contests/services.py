@@ -1,18 +1,34 @@
 """Every write in a contest. HTML views, the API, the admin and consumers call these."""
 
+import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from community.errors import InvalidInput
-from community.images import clean_uploaded_image
+from community.errors import InvalidInput, NotAllowed
+from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.realtime import publish_after_commit
 from contests import rules
-from contests.models import Award, ContestPage, ContestResult, Entry, Vote
+from contests.models import (
+    MAX_IMAGES_PER_ENTRY,
+    SCORE_MAX,
+    SCORE_MIN,
+    Award,
+    ContestPage,
+    ContestResult,
+    Entry,
+    EntryImage,
+    Vote,
+    VotingMethod,
+)
+from moderation.models import ModerationItem, ModerationStatus
 from moderation.services import submit_for_moderation
 
 logger = logging.getLogger(__name__)
@@ -22,12 +38,51 @@ def contest_group(contest_id: int) -> str:
     return f"contest-{contest_id}"
 
 
-def submit_entry(
-    contest: ContestPage, *, author: User, title: str, description: str, image
-) -> Entry:
-    """A member submits a design. It stays pending, seen only by its author and moderators,
-    until a moderator approves it."""
-    rules.check_can_submit(author, contest)
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 50
+
+
+def _clean_images(images: list, field: str = "images") -> list:
+    """Decode and re-encode each upload; raise InvalidInput naming the image that is wrong."""
+    images = [image for image in images if image]
+    if not images:
+        raise InvalidInput(_("Choose an image to upload."), field=field)
+    if len(images) > MAX_IMAGES_PER_ENTRY:
+        raise InvalidInput(
+            _("An entry can have at most %(n)s images.") % {"n": MAX_IMAGES_PER_ENTRY},
+            field=field,
+        )
+    cleaned = []
+    for number, image in enumerate(images, start=1):
+        try:
+            cleaned.append(clean_uploaded_image(image))
+        except ValidationError as error:
+            message = error.messages[0]
+            if len(images) > 1:
+                message = _("Image %(n)s: %(message)s") % {"n": number, "message": message}
+            raise InvalidInput(message, field=field) from None
+    return cleaned
+
+
+def _clean_tags(tags: list[str] | str | None) -> list[str]:
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    names: list[str] = []
+    for tag in tags or []:
+        name = " ".join(str(tag).split()).lower()
+        if name and name not in names:
+            names.append(name)
+    if len(names) > MAX_TAGS:
+        raise InvalidInput(_("Use at most %(n)s tags.") % {"n": MAX_TAGS}, field="tags")
+    if any(len(name) > MAX_TAG_LENGTH for name in names):
+        raise InvalidInput(
+            _("A tag can be at most %(n)s characters long.") % {"n": MAX_TAG_LENGTH},
+            field="tags",
+        )
+    return names
+
+
+def _clean_text(title: str, description: str) -> tuple[str, str]:
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
@@ -39,44 +94,247 @@ def submit_entry(
             _("A description can be at most %(n)s characters long.") % {"n": max_description},
             field="description",
         )
-    try:
-        cleaned = clean_uploaded_image(image)
-    except ValidationError as error:
-        raise InvalidInput(error.messages[0], field="image") from None
+    return title, description
+
+
+def _set_images(entry: Entry, cleaned: list) -> list[str]:
+    """Write the files to private storage and attach them to the (unsaved) version of the entry:
+    the first is the cover. Returns the stored names, to delete them if the submission fails."""
+    entry.image.save(cleaned[0].name, cleaned[0], save=False)
+    extras = []
+    for position, content in enumerate(cleaned[1:]):
+        extra = EntryImage(sort_order=position)
+        extra.image.save(content.name, content, save=False)
+        extras.append(extra)
+    entry.extra_images = extras
+    return [entry.image.name, *(extra.image.name for extra in extras)]
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
+
+
+def rules_version(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _record_rules(entry: Entry, contest: ContestPage, accept_rules: bool) -> None:
+    if not strip_tags(contest.rules or "").strip():
+        return
+    if not accept_rules:
+        raise InvalidInput(
+            _("Accept the contest rules to submit your entry."), field="accept_rules"
+        )
+    entry.rules_accepted_at = timezone.now()
+    entry.rules_accepted_text = contest.rules
+    entry.rules_accepted_version = rules_version(contest.rules)
+
+
+def _counted_entries(contest: ContestPage, author: User):
+    return Entry.objects.filter(contest=contest, author=author).exclude(
+        moderation_status=ModerationStatus.REJECTED
+    )
+
+
+def submit_entry(
+    contest: ContestPage,
+    *,
+    author: User,
+    title: str,
+    description: str,
+    image=None,
+    images: list | None = None,
+    tags: list[str] | str | None = None,
+    accept_rules: bool = False,
+) -> Entry:
+    """A member submits a design: one to five images (the first is the cover), a title, a
+    description and tags. It stays pending, seen only by its author and moderators, until a
+    moderator approves it."""
+    rules.check_can_submit(author, contest)
+    title, description = _clean_text(title, description)
+    tag_names = _clean_tags(tags)
     entry = Entry(contest=contest, author=author, title=title, description=description)
-    entry.image.save(cleaned.name, cleaned, save=False)
+    _record_rules(entry, contest, accept_rules)
+    cleaned = _clean_images(
+        ([image] if image else []) + list(images or []), "images" if images else "image"
+    )
+    names = _set_images(entry, cleaned)
     try:
         with transaction.atomic():
-            entry.full_clean(exclude=["image"])
+            # One submission at a time per member: the limit holds under concurrent requests.
+            User.objects.select_for_update().filter(pk=author.pk).first()
+            if _counted_entries(contest, author).count() >= contest.max_entries_per_member:
+                raise NotAllowed(
+                    ngettext(
+                        "You can submit at most %(n)s entry to this contest.",
+                        "You can submit at most %(n)s entries to this contest.",
+                        contest.max_entries_per_member,
+                    )
+                    % {"n": contest.max_entries_per_member}
+                )
+            entry.tags.set(tag_names)
+            entry.full_clean(exclude=["image", "tags"])
             entry.save()
             submit_for_moderation(entry, user=author)
     except ValidationError as error:
-        entry.image.delete(save=False)
+        _delete_files(names)
         field, messages = next(iter(error.message_dict.items()))
         raise InvalidInput(messages[0], field=field) from None
-    except Exception:
-        entry.image.delete(save=False)  # nothing half-saved: no orphan file
+    except BaseException:
+        _delete_files(names)  # nothing half-saved: no orphan file
         raise
     return entry
+
+
+def _own_entry(entry: Entry, author: User) -> Entry:
+    rules.check_can_take_part(author)
+    if entry.author_id != author.pk:
+        raise NotAllowed(_("Only its author can change this entry."))
+    rules.check_submissions_open(entry.contest)
+    return entry
+
+
+@transaction.atomic
+def edit_entry(
+    entry: Entry,
+    *,
+    author: User,
+    title: str,
+    description: str,
+    images: list | None = None,
+    tags: list[str] | str | None = None,
+) -> Entry:
+    """The author changes their entry while submissions are open. The edit goes to moderation;
+    an approved entry keeps its approved version (text and images) public until then.
+    `images=None` keeps the images; a list replaces all of them (the first is the cover);
+    `tags=None` keeps the tags."""
+    _own_entry(entry, author)
+    title, description = _clean_text(title, description)
+    tag_names = None if tags is None else _clean_tags(tags)
+    cleaned = _clean_images(images) if images is not None else None
+    row = Entry.objects.select_for_update().get(pk=entry.pk)
+    version = row.get_latest_revision_as_object()  # builds on a pending edit, if any
+    version.title, version.description = title, description
+    if tag_names is not None:
+        version.tags.set(tag_names)
+    names = _set_images(version, cleaned) if cleaned else []
+    try:
+        if not row.live:
+            # Not public yet: the row itself is the author's draft.
+            version.save()
+        submit_for_moderation(version, user=author)
+    except BaseException:
+        _delete_files(names)
+        raise
+    return version
+
+
+@transaction.atomic
+def withdraw_entry(entry: Entry, *, author: User) -> None:
+    """The author withdraws their entry while submissions are open: it is deleted, with its
+    votes, revisions and queued moderation items, and no longer counts towards the limit."""
+    _own_entry(entry, author)
+    names = [entry.image.name, *(e.image.name for e in entry.extra_images.all())]
+    ModerationItem.objects.for_object(entry).delete()
+    entry.revisions.delete()
+    entry.delete()
+    transaction.on_commit(lambda: _delete_files([n for n in names if n]))
 
 
 def vote_count(entry: Entry) -> int:
     return Vote.objects.filter(entry=entry).count()
 
 
+def vote_totals(entry: Entry) -> dict:
+    """The entry's derived totals: number of votes and, for score voting, the mean score."""
+    totals = Vote.objects.filter(entry=entry).aggregate(votes=Count("pk"), average=Avg("score"))
+    if entry.contest.voting_method != VotingMethod.SCORE:
+        totals["average"] = None
+    return totals
+
+
+def votes_left(contest: ContestPage, voter: User) -> int | None:
+    """How many votes the member may still cast (budget voting), else None."""
+    if contest.voting_method != VotingMethod.BUDGET or not voter.is_authenticated:
+        return None
+    used = Vote.objects.filter(contest=contest, voter=voter).count()
+    return max(contest.vote_budget - used, 0)
+
+
 def _announce_votes(entry: Entry) -> None:
-    publish_after_commit(
-        contest_group(entry.contest_id),
-        {"type": "votes.changed", "entry_id": entry.pk, "votes": vote_count(entry)},
-    )
+    """Live totals for everyone watching, only when the contest shows running totals: hidden
+    totals are not sent at all (not even that a vote happened) until the results."""
+    if not entry.contest.totals_public:
+        return
+    totals = vote_totals(entry)
+    event = {"type": "votes.changed", "entry_id": entry.pk, "votes": totals["votes"]}
+    if totals["average"] is not None:
+        event["average"] = round(totals["average"], 2)
+    publish_after_commit(contest_group(entry.contest_id), event)
 
 
-def cast_vote(entry: Entry, *, voter: User) -> bool:
-    """Record the member's vote; returns False when they had already voted (nothing changes)."""
+def _clean_score(contest: ContestPage, score) -> int | None:
+    if contest.voting_method != VotingMethod.SCORE:
+        return None
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = None
+    if score is None or not SCORE_MIN <= score <= SCORE_MAX:
+        raise InvalidInput(
+            _("Give a score from %(min)s to %(max)s.") % {"min": SCORE_MIN, "max": SCORE_MAX},
+            field="score",
+        )
+    return score
+
+
+def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
+    """Record the member's vote by the contest's voting method; returns False when nothing
+    changed (they had already voted, or gave the same score again).
+
+    - like: one vote per entry;
+    - score: one 1–5 score per entry, which the member may change while voting is open;
+    - budget: one vote per entry and at most `vote_budget` votes in the contest. The member's
+      row is locked while their votes are counted, so concurrent requests cannot overspend.
+    """
     rules.check_can_vote(voter, entry)
+    contest = entry.contest
+    score = _clean_score(contest, score)
     try:
         with transaction.atomic():
-            Vote.objects.create(entry=entry, contest_id=entry.contest_id, voter=voter)
+            if contest.voting_method == VotingMethod.BUDGET:
+                User.objects.select_for_update().filter(pk=voter.pk).first()
+                if Vote.objects.filter(entry=entry, voter=voter).exists():
+                    return False
+                if Vote.objects.filter(contest=contest, voter=voter).count() >= (
+                    contest.vote_budget
+                ):
+                    raise NotAllowed(
+                        ngettext(
+                            "You have used your %(n)s vote in this contest. Withdraw it to "
+                            "vote for another entry.",
+                            "You have used all %(n)s votes in this contest. Withdraw one to "
+                            "vote for another entry.",
+                            contest.vote_budget,
+                        )
+                        % {"n": contest.vote_budget}
+                    )
+            if score is not None:
+                changed = (
+                    Vote.objects.filter(entry=entry, voter=voter)
+                    .exclude(score=score)
+                    .update(score=score)
+                )
+                if not changed:
+                    if Vote.objects.filter(entry=entry, voter=voter).exists():
+                        return False
+                    Vote.objects.create(
+                        entry=entry, contest_id=entry.contest_id, voter=voter, score=score
+                    )
+            else:
+                Vote.objects.create(entry=entry, contest_id=entry.contest_id, voter=voter)
             _announce_votes(entry)
     except IntegrityError:
         return False  # the unique constraint says this member already voted
@@ -84,7 +342,7 @@ def cast_vote(entry: Entry, *, voter: User) -> bool:
 
 
 def withdraw_vote(entry: Entry, *, voter: User) -> bool:
-    """Remove the member's vote; returns False when there was none."""
+    """Remove the member's vote (or score); returns False when there was none."""
     rules.check_can_vote(voter, entry)
     with transaction.atomic():
         deleted, _rows = Vote.objects.filter(entry=entry, voter=voter).delete()

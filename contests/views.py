@@ -13,8 +13,17 @@ from community.errors import ActionRefused, InvalidInput
 from community.images import RENDITION_WIDTHS, get_rendition, private_storage
 from community.rules import is_moderator
 from contests import rules, services
-from contests.forms import EntryForm
-from contests.models import Award, ContestPage, Entry, Vote
+from contests.forms import EntryEditForm, EntryForm
+from contests.models import (
+    MAX_IMAGES_PER_ENTRY,
+    SCORE_MAX,
+    SCORE_MIN,
+    Award,
+    ContestPage,
+    Entry,
+    Vote,
+    VotingMethod,
+)
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
 GALLERY_PAGE_SIZE = 24
@@ -39,7 +48,13 @@ def _countdown(contest: ContestPage, now) -> dict | None:
     if change is None or label is None:
         return None
     moment = change[1]
-    return {"text": label % {"time": timeuntil(moment, now)}, "at": moment}
+    countdown = {"text": label % {"time": timeuntil(moment, now)}, "at": moment}
+    if contest.phase_at(now) == Phase.VOTING and contest.submissions_open_at_moment(now):
+        # Voting overlaps submissions: say when submissions close too.
+        closes = contest.submissions_close_at
+        countdown["also"] = COUNTDOWN_LABELS[Phase.SUBMISSIONS] % {"time": timeuntil(closes, now)}
+        countdown["also_at"] = closes
+    return countdown
 
 
 def contest_gallery(request, contest: ContestPage):
@@ -66,7 +81,11 @@ def contest_gallery(request, contest: ContestPage):
                 "-created_at"
             )
         )
-    awards = list(Award.objects.public().filter(contest=contest)) if phase == Phase.RESULTS else []
+    awards = (
+        list(Award.objects.public().filter(contest=contest))
+        if phase in (Phase.RESULTS, Phase.ARCHIVED)
+        else []
+    )
     return contest.render(
         request,
         context_overrides={
@@ -77,6 +96,13 @@ def contest_gallery(request, contest: ContestPage):
             "own_submissions": own_submissions,
             "awards": awards,
             "can_vote": phase == Phase.VOTING,
+            "totals_public": contest.totals_public_at(now),
+            "scoring": contest.voting_method == VotingMethod.SCORE,
+            "votes_left": services.votes_left(contest, request.user)
+            if phase == Phase.VOTING
+            else None,
+            "submissions_open": contest.submissions_open_at_moment(now),
+            "results_public": phase in (Phase.RESULTS, Phase.ARCHIVED),
             "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
             if request.user.is_authenticated
             else None,
@@ -87,7 +113,7 @@ def contest_gallery(request, contest: ContestPage):
 def submit_entry(request, contest: ContestPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    form = EntryForm(request.POST or None, request.FILES or None)
+    form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
     refused = _refused(rules.check_can_submit, request.user, contest)
     refusal = refused.message if refused else None
     status = 200
@@ -102,6 +128,9 @@ def submit_entry(request, contest: ContestPage):
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     image=form.cleaned_data["image"],
+                    images=form.cleaned_data["more_images"],
+                    tags=form.cleaned_data["tags"],
+                    accept_rules=form.cleaned_data.get("accept_rules", False),
                 )
             except InvalidInput as invalid:
                 form.add_error(
@@ -130,29 +159,130 @@ def submit_entry(request, contest: ContestPage):
     return response
 
 
+def _own_entry_or_404(request, contest: ContestPage, entry_id: int) -> Entry:
+    entry = get_object_or_404(
+        Entry.objects.filter(author=request.user), pk=entry_id, contest=contest
+    )
+    entry.contest = contest
+    return entry
+
+
+def edit_entry(request, contest: ContestPage, entry_id: int):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    entry = _own_entry_or_404(request, contest, entry_id)
+    current = entry.get_latest_revision_as_object()  # a pending edit, if there is one
+    initial = {
+        "title": current.title,
+        "description": current.description,
+        "tags": ", ".join(sorted(current.tags.names())),
+    }
+    form = EntryEditForm(request.POST or None, request.FILES or None, initial=initial)
+    refused = _refused(rules.check_submissions_open, contest)
+    refusal = refused.message if refused else None
+    status = 200
+    if request.method == "POST":
+        if refused:
+            status = refused.status
+        elif form.is_valid():
+            images = form.cleaned_data["images"]
+            try:
+                services.edit_entry(
+                    entry,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    images=images or None,
+                    tags=form.cleaned_data["tags"],
+                )
+            except InvalidInput as invalid:
+                field = "images" if invalid.field in ("image", "images") else invalid.field
+                form.add_error(field if field in form.fields else None, invalid.message)
+            except ActionRefused as refused:
+                refusal = refused.message
+                status = refused.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your changes are waiting for a moderator. Until they are approved, "
+                        "everyone keeps seeing the published version."
+                    )
+                    if entry.live
+                    else _("Your changes are waiting for a moderator."),
+                )
+                return redirect(entry.get_absolute_url())
+        if status == 200:
+            status = 400
+    response = contest.render(
+        request,
+        template="contests/entry_form.html",
+        context_overrides={"form": form, "refusal": refusal, "entry": entry, "editing": True},
+    )
+    response.status_code = status
+    return response
+
+
+def withdraw_entry(request, contest: ContestPage, entry_id: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(contest.url)
+    entry = _own_entry_or_404(request, contest, entry_id)
+    try:
+        services.withdraw_entry(entry, author=request.user)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(entry.get_absolute_url())
+    messages.success(request, _("Your entry has been withdrawn."))
+    return redirect(contest.url)
+
+
 def entry_detail(request, contest: ContestPage, entry_id: int):
     entry = get_object_or_404(
-        Entry.objects.visible_to(request.user).with_vote_counts().select_related("author"),
+        Entry.objects.visible_to(request.user)
+        .with_vote_counts()
+        .select_related("author")
+        .prefetch_related("extra_images", "tagged__tag"),
         pk=entry_id,
         contest=contest,
     )
     entry.contest = contest  # the routed page: its phase is computed once
     phase = contest.phase
-    has_voted = (
-        request.user.is_authenticated
-        and Vote.objects.filter(entry=entry, voter=request.user).exists()
+    is_own = request.user.is_authenticated and entry.author_id == request.user.pk
+    my_vote = (
+        Vote.objects.filter(entry=entry, voter=request.user).first()
+        if request.user.is_authenticated
+        else None
     )
+    now = timezone.now()
     return contest.render(
         request,
         template="contests/entry_detail.html",
         context_overrides={
             "entry": entry,
             "phase": phase,
-            "has_voted": has_voted,
+            "has_voted": my_vote is not None,
+            "my_score": my_vote.score if my_vote else None,
+            "scoring": contest.voting_method == VotingMethod.SCORE,
+            "score_choices": range(SCORE_MIN, SCORE_MAX + 1),
+            "totals_public": contest.totals_public_at(now),
+            "average": services.vote_totals(entry)["average"]
+            if contest.voting_method == VotingMethod.SCORE and contest.totals_public_at(now)
+            else None,
+            "votes_left": services.votes_left(contest, request.user)
+            if phase == Phase.VOTING
+            else None,
             "vote_refusal": _refusal(rules.check_can_vote, request.user, entry)
             if request.user.is_authenticated and entry.live
             else None,
-            "is_own": request.user.is_authenticated and entry.author_id == request.user.pk,
+            "is_own": is_own,
+            "can_change": is_own and contest.submissions_open_at_moment(timezone.now()),
+            "images": [
+                {"position": n, "url": entry.image_url(800, n), "large": entry.image_url(1600, n)}
+                for n in range(1, 2 + len(entry.extra_images.all()))
+            ],
+            "tags": sorted(t.tag.name for t in entry.tagged.all()),
         },
     )
 
@@ -170,7 +300,7 @@ def vote(request, contest: ContestPage, entry_id: int):
             services.withdraw_vote(entry, voter=request.user)
             messages.success(request, _("Your vote has been withdrawn."))
         else:
-            services.cast_vote(entry, voter=request.user)
+            services.cast_vote(entry, voter=request.user, score=request.POST.get("score"))
             messages.success(request, _("Thank you for voting!"))
     except ActionRefused as refused:
         messages.error(request, refused.message)
@@ -180,20 +310,40 @@ def vote(request, contest: ContestPage, entry_id: int):
     return redirect(next_url)
 
 
+def _image_name(content: dict, position: int) -> str | None:
+    """The storage name of the image at `position` (1 = cover) in serialized entry content."""
+    if position == 1:
+        return content.get("image") or None
+    extras = sorted(content.get("extra_images") or [], key=lambda c: c.get("sort_order") or 0)
+    if 0 <= position - 2 < len(extras):
+        return extras[position - 2].get("image") or None
+    return None
+
+
 @require_GET
-def entry_image(request, entry_id: int, size: str):
-    """Serve an entry's image only to those who may see the entry (the gate covers files)."""
+def entry_image(request, entry_id: int, size: str, position: int = 1):
+    """Serve an entry's image only to those who may see the entry (the gate covers files).
+
+    Without `?revision=` this is the image of the entry's row: the approved version of a public
+    entry (a pending edit's images are not served), or the author's own pending submission.
+    """
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=entry_id)
-    name = entry.image.name
+    if position < 1 or position > MAX_IMAGES_PER_ENTRY:
+        raise Http404
+    if position == 1:
+        name = entry.image.name
+    else:
+        extras = list(entry.extra_images.all())
+        name = extras[position - 2].image.name if position - 2 < len(extras) else None
     revision_id = request.GET.get("revision")
     if revision_id:
-        # The author and moderators may see the image of a submitted edit before approval.
+        # The author and moderators may see the images of a submitted edit before approval.
         if not (is_moderator(request.user) or entry.author_id == request.user.pk):
             raise Http404
         revision = entry.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
         if revision is None:
             raise Http404
-        name = revision.content.get("image") or name
+        name = _image_name(revision.content, position)
     if not name:
         raise Http404
     if size == "original":

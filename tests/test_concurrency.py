@@ -7,7 +7,7 @@ from django.db import connection
 
 from community.errors import ActionRefused
 from contests import services
-from contests.models import Vote
+from contests.models import Entry, Vote
 from moderation import services as moderation_services
 from moderation.models import ModerationItem
 from tests import factories
@@ -72,3 +72,31 @@ def test_two_moderators_deciding_the_same_item_one_wins():
     item.refresh_from_db()
     entry.refresh_from_db()
     assert (item.status == "approved") == entry.live
+
+
+def test_a_vote_budget_holds_under_concurrent_requests():
+    contest = factories.make_contest("voting", voting_method="budget", vote_budget=3)
+    entries = [factories.make_entry(contest) for _ in range(8)]
+    voter = factories.UserFactory()
+    outcomes = race(lambda e: services.cast_vote(e, voter=voter), [(e,) for e in entries])
+    assert outcomes.count(True) == 3
+    refused = [o for o in outcomes if isinstance(o, ActionRefused)]
+    assert len(refused) == 5 and all("used all 3 votes" in r.message for r in refused)
+    assert Vote.objects.filter(contest=contest, voter=voter).count() == 3
+
+
+def test_a_member_submitting_many_entries_at_once_keeps_the_limit():
+    contest = factories.make_contest("submissions", max_entries_per_member=2)
+    author = factories.UserFactory()
+    outcomes = race(
+        lambda n: services.submit_entry(
+            contest,
+            author=author,
+            title=f"Entry {n}",
+            description="",
+            image=factories.image_upload(),
+        ),
+        [(n,) for n in range(6)],
+    )
+    assert len([o for o in outcomes if not isinstance(o, ActionRefused)]) == 2
+    assert Entry.objects.filter(contest=contest, author=author).count() == 2

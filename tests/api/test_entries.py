@@ -95,8 +95,9 @@ class TestGallery:
 class TestGalleryQueries:
     """The gallery costs a fixed number of queries whatever the number of entries."""
 
-    # view restrictions, contest, the page of entries (authors and vote counts joined), count
-    MAX_QUERIES = 4
+    # view restrictions, contest, the page of entries (authors and vote counts joined), count,
+    # and one prefetch each for the further images and the tags of the page
+    MAX_QUERIES = 6
 
     def count_queries(self, client, contest) -> int:
         with CaptureQueriesContext(connection) as ctx:

@@ -97,3 +97,33 @@ async def test_a_broken_channel_layer_does_not_fail_the_vote(monkeypatch):
     monkeypatch.setattr(get_channel_layer(), "group_send", broken)
     assert await database_sync_to_async(services.cast_vote)(entry, voter=voter)
     assert await database_sync_to_async(services.vote_count)(entry) == 1
+
+
+async def test_hidden_running_totals_send_nothing_on_the_socket():
+    contest = await database_sync_to_async(factories.make_contest)(
+        "voting", show_running_totals=False
+    )
+    entry = await database_sync_to_async(factories.make_entry)(contest)
+    voter = await database_sync_to_async(factories.UserFactory)()
+    socket = connect(contest.slug)
+    assert (await socket.connect())[0]
+    assert await database_sync_to_async(services.cast_vote)(entry, voter=voter)
+    assert await database_sync_to_async(services.withdraw_vote)(entry, voter=voter)
+    assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()
+
+
+async def test_score_voting_pushes_the_average_when_totals_are_public():
+    contest = await database_sync_to_async(factories.make_contest)("voting", voting_method="score")
+    entry = await database_sync_to_async(factories.make_entry)(contest)
+    voter = await database_sync_to_async(factories.UserFactory)()
+    socket = connect(contest.slug)
+    assert (await socket.connect())[0]
+    await database_sync_to_async(services.cast_vote)(entry, voter=voter, score=4)
+    assert await socket.receive_json_from(timeout=3) == {
+        "type": "votes.changed",
+        "entry_id": entry.pk,
+        "votes": 1,
+        "average": 4.0,
+    }
+    await socket.disconnect()

@@ -253,5 +253,5 @@ class TestQueryCounts:
         Vote.objects.bulk_create(
             Vote(entry=entry, contest=contest, voter=factories.UserFactory()) for _ in range(votes)
         )
-        # 17: two of them route through the brand's page.
-        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 17)
+        # Constant: two queries route through the brand's page, two prefetch images and tags.
+        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 19)
