@@ -150,3 +150,21 @@ class TestPickWinners:
         own_entry = factories.make_entry(own)
         response = post_json(client, f"contests/{own.slug}/winners", {"entries": [own_entry.pk]})
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_brand_page_lists_its_contests_with_a_fixed_number_of_queries(
+    n, client, member, django_assert_max_num_queries
+):
+    brand = factories.BrandFactory(name="Aurora")
+    for i in range(n):
+        factories.make_contest("submissions" if i % 2 else "judging", brand=brand)
+    factories.make_contest("submissions", title="Someone else's contest")
+    member_client = client_for(member)
+    with django_assert_max_num_queries(16):
+        response = member_client.get(brand.page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="card contest-card"') == n
+    assert "Someone else's contest" not in html
+    assert "Follow Aurora" in html
