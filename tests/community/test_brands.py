@@ -150,3 +150,42 @@ class TestPickWinners:
         own_entry = factories.make_entry(own)
         response = post_json(client, f"contests/{own.slug}/winners", {"entries": [own_entry.pk]})
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_brand_page_lists_its_contests_with_a_fixed_number_of_queries(
+    n, client, member, django_assert_max_num_queries
+):
+    brand = factories.BrandFactory(name="Aurora")
+    for i in range(n):
+        factories.make_contest("submissions" if i % 2 else "judging", brand=brand)
+    factories.make_contest("submissions", title="Someone else's contest")
+    member_client = client_for(member)
+    with django_assert_max_num_queries(16):
+        response = member_client.get(brand.page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="card contest-card"') == n
+    assert "Someone else's contest" not in html
+    assert "Follow Aurora" in html
+
+
+def test_staff_create_a_contest_under_their_brand_page_in_the_admin(brands, staff_a):
+    a, b = brands
+    client = client_for(staff_a)
+    url = reverse("wagtailadmin_pages:add", args=["contests", "contestpage", a.page.pk])
+    dates = {
+        "submissions_open_at": "2030-01-01 10:00",
+        "submissions_close_at": "2030-02-01 10:00",
+        "voting_open_at": "2030-02-02 10:00",
+        "voting_close_at": "2030-03-01 10:00",
+    }
+    form = {"title": "Winter cup", "slug": "winter-cup", "summary": "", "prize": "", **dates}
+    refused = client.post(url, {**form, "brand": b.pk, "action-publish": "publish"})
+    assert refused.status_code == 200  # the form again, with the error
+    assert not ContestPage.objects.filter(slug="winter-cup").exists()
+    response = client.post(url, {**form, "brand": a.pk, "action-publish": "publish"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contest = ContestPage.objects.get(slug="winter-cup")
+    assert contest.brand == a and contest.live
+    assert contest.get_parent().pk == a.page.pk
