@@ -191,8 +191,15 @@ class Entry(ModeratedModel):
             "title": self.title,
             "text": self.description,
             "image_url": image_url,
+            "images": [image_url],
             "context": self.contest.title,
         }
+
+    def moderation_scope(self) -> tuple[int | None, int | None]:
+        return (self.contest.brand_id, self.contest_id)
+
+    def moderation_image_names(self) -> list[str]:
+        return [self.image.name] if self.image else []
 
 
 class Vote(models.Model):

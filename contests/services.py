@@ -13,6 +13,7 @@ from community.models import User
 from community.realtime import publish_after_commit
 from contests import rules
 from contests.models import Award, ContestPage, ContestResult, Entry, Vote
+from moderation.intake import check_intake_open, check_not_suspended
 from moderation.services import submit_for_moderation
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def submit_entry(
     """A member submits a design. It stays pending, seen only by its author and moderators,
     until a moderator approves it."""
     rules.check_can_submit(author, contest)
+    check_intake_open(author, contest=contest)
     title = (title or "").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
@@ -74,6 +76,7 @@ def _announce_votes(entry: Entry) -> None:
 def cast_vote(entry: Entry, *, voter: User) -> bool:
     """Record the member's vote; returns False when they had already voted (nothing changes)."""
     rules.check_can_vote(voter, entry)
+    check_not_suspended(voter)
     try:
         with transaction.atomic():
             Vote.objects.create(entry=entry, contest_id=entry.contest_id, voter=voter)
