@@ -7,4 +7,8 @@ app_name = "community"
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("comments/", views.post_comment, name="post_comment"),
+    path("profile/", views.profile_settings, name="profile_settings"),
+    path("members/<str:username>/", views.member, name="member"),
+    path("members/<str:username>/avatar/<str:size>/", views.avatar, name="avatar"),
 ]
