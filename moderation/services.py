@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.unpublish import UnpublishAction
 
 from community.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from community.models import User
@@ -268,7 +269,9 @@ def remove_content(obj: ModeratedModel, *, moderator: User, reason: str) -> Mode
     locked = model.objects.select_for_update().filter(pk=obj.pk).first()
     if locked is None or not locked.live:
         raise Conflict(_("This content is not public."))
-    locked.unpublish(user=moderator)
+    # The moderator's right comes from the moderation permission, checked above, not from
+    # Wagtail's per-model publish permissions.
+    UnpublishAction(locked, user=moderator).execute(skip_permission_checks=True)
     model.objects.filter(pk=obj.pk).update(
         moderation_status=ModerationStatus.REMOVED, moderation_reason=reason
     )

@@ -153,3 +153,35 @@ def make_entry(
 def _system_moderator() -> User:
     user = User.objects.filter(username="factory-moderator").first()
     return user or moderator(username="factory-moderator")
+
+
+def pending_item(obj):
+    """The open moderation item of `obj`."""
+    from moderation.models import ModerationItem
+
+    return ModerationItem.objects.for_object(obj).pending().get()
+
+
+def make_comment(target, *, author=None, approved: bool = True, body: str = "Nice design!"):
+    """A comment through the real service, approved by a moderator if asked."""
+    from community.services import post_comment
+    from moderation import services as moderation_services
+
+    author = author or UserFactory()
+    comment = post_comment(target, author=author, body=body)
+    if approved:
+        moderation_services.approve(pending_item(comment).pk, moderator=_system_moderator())
+        comment.refresh_from_db()
+    return comment
+
+
+def make_profile(*, author=None, approved: bool = True, bio: str = "I draw cups.", avatar=None):
+    from community.services import update_profile
+    from moderation import services as moderation_services
+
+    author = author or UserFactory()
+    profile = update_profile(author, bio=bio, avatar=avatar)
+    if approved:
+        moderation_services.approve(pending_item(profile).pk, moderator=_system_moderator())
+        profile.refresh_from_db()
+    return profile
