@@ -110,7 +110,8 @@ class Comment(ModeratedModel):
         target = self.target
         return f"{target.get_absolute_url()}#comment-{self.pk}" if target else ""
 
-    moderation_related = ("target_type",)
+    moderation_related = ("author",)
+    moderation_prefetch = ("target",)
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         target = self.target

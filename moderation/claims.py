@@ -23,12 +23,7 @@ def _unclaimed(now) -> Q:
 @transaction.atomic
 def claim(item_id: int, *, moderator: User) -> ModerationItem:
     """Claim one item, or refuse if another moderator holds a live claim on it."""
-    item = (
-        ModerationItem.objects.select_for_update()
-        .select_related("claimed_by")
-        .filter(pk=item_id)
-        .first()
-    )
+    item = ModerationItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
     if item is None:
         raise NotFound(_("There is no such submission."))
     check_can_decide(moderator, item)
@@ -61,9 +56,12 @@ def claim_next(queryset, *, moderator: User, after: ModerationItem | None = None
             | Q(flagged=after.flagged, submitted_at__gt=after.submitted_at)
             | Q(flagged=after.flagged, submitted_at=after.submitted_at, pk__gt=after.pk)
         )
+    limit = 5
     if connection.features.has_select_for_update_skip_locked:
+        # Lock only the row this moderator takes: rows locked by others are skipped.
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-    for item in candidates[:5]:
+        limit = 1
+    for item in candidates[:limit]:
         # Re-check under the row lock: another moderator may have claimed it meanwhile.
         updated = (
             ModerationItem.objects.filter(pk=item.pk, status=ModerationItemStatus.PENDING)

@@ -83,8 +83,10 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
             setattr(obj, name, getattr(self, name))
         return obj
 
-    # Relations the moderation queue reads for previews (select_related names).
+    # Relations the moderation queue reads for previews (select_related and prefetch_related
+    # names): previews of a page of the queue cost a fixed number of queries.
     moderation_related: tuple[str, ...] = ()
+    moderation_prefetch: tuple[str, ...] = ()
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """What the moderation queue shows of this content; overridden by each kind.

@@ -144,7 +144,8 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
             by_model.setdefault(item.content_type.model_class(), []).append(item.object_id)
     rows = {}
     for model, ids in by_model.items():
-        for obj in model.objects.filter(pk__in=ids).select_related(*model.moderation_related):
+        objects = model.objects.filter(pk__in=ids).select_related(*model.moderation_related)
+        for obj in objects.prefetch_related(*getattr(model, "moderation_prefetch", ())):
             rows[(model, obj.pk)] = obj
     histories = author_histories(i.author_id for i in items) if with_history else {}
     entries = []

@@ -98,8 +98,8 @@ def check_can_decide(moderator: User, item: ModerationItem) -> None:
 
 def _lock_pending(item_id: int, moderator: User) -> ModerationItem:
     item = (
-        ModerationItem.objects.select_for_update()
-        .select_related("revision", "content_type", "claimed_by")
+        ModerationItem.objects.select_for_update(of=("self",))
+        .select_related("revision", "content_type")
         .filter(pk=item_id)
         .first()
     )
