@@ -469,6 +469,21 @@ class BlockedTerm(models.Model):
     def __str__(self) -> str:
         return self.term
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_blocked_terms()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_blocked_terms()
+        return result
+
+
+def _forget_blocked_terms() -> None:
+    from django.core.cache import cache
+
+    cache.delete("moderation:blocked-terms")  # prescreen.TERMS_CACHE_KEY
+
 
 class ImageFingerprint(models.Model):
     """A perceptual hash (64-bit dHash, hex) of one image of member content."""
