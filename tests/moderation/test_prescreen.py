@@ -9,7 +9,7 @@ from PIL import ExifTags, Image
 
 from community.images import private_storage
 from moderation.models import BlockedTerm, ModerationStatus
-from moderation.prescreen import distance, dhash
+from moderation.prescreen import dhash, distance
 from moderation.queue import pending_items
 from tests import factories
 from tests.conftest import client_for
