@@ -22,6 +22,7 @@ from moderation.queue import describe, moderated_content_types, pending_items
 
 QUEUE_PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
+SKIPPED_KEY = "moderation_skipped"
 FILTERS = ("kind", "brand", "container", "flagged", "reported")
 
 
@@ -92,13 +93,18 @@ def review(request, item_id: int | None = None):
             messages.error(request, refused.message)
             return redirect(reverse("moderation:queue") + "?" + _filter_query(filters))
     else:
-        after = None
-        skipped = request.GET.get("after", "")
-        if skipped.isdigit():
-            after = ModerationItem.objects.filter(pk=int(skipped)).first()
-            if after is not None:
-                claims.release(after.pk, moderator=request.user)
-        item = claims.claim_next(pending_items(filters), moderator=request.user, after=after)
+        # Skipped items wait until the rest of the queue is done, then come back.
+        skipped = [pk for pk in request.session.get(SKIPPED_KEY, []) if isinstance(pk, int)]
+        skip = request.GET.get("after", "")
+        if skip.isdigit():
+            claims.release(int(skip), moderator=request.user)
+            skipped = [*skipped, int(skip)][-200:]
+        queryset = pending_items(filters)
+        item = claims.claim_next(queryset.exclude(pk__in=skipped), moderator=request.user)
+        if item is None and skipped:
+            skipped = []
+            item = claims.claim_next(queryset, moderator=request.user)
+        request.session[SKIPPED_KEY] = skipped
     entry = None
     if item is not None:
         item = pending_items().filter(pk=item.pk).first()
