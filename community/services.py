@@ -99,3 +99,32 @@ def update_profile(user: User, *, bio: str, avatar=None, remove_avatar: bool = F
             profile.avatar.delete(save=False)
         raise
     return profile
+
+
+def resubmit_comment(comment: Comment, *, author: User, body: str) -> Comment:
+    """The author fixes a rejected or removed comment and sends it back to the queue."""
+    if comment.author_id != author.pk:
+        raise NotAllowed(_("Only the author can resubmit this."))
+    target = comment.target
+    if target is None:
+        raise NotAllowed(_("This cannot be commented on."))
+    check_can_comment(author, target)
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_("Write a comment first."), field="body")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise InvalidInput(
+            _("A comment can be at most %(n)s characters long.") % {"n": COMMENT_MAX_LENGTH},
+            field="body",
+        )
+    with transaction.atomic():
+        # resubmit() refuses content that is public or already waiting.
+        if comment.live or comment.moderation_status not in (
+            ModerationStatus.REJECTED,
+            ModerationStatus.REMOVED,
+        ):
+            resubmit(comment, user=author)  # raises the refusal
+        comment.body = body
+        comment.save(update_fields=["body"])
+        resubmit(comment, user=author)
+    return comment

@@ -8,6 +8,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("comments/", views.post_comment, name="post_comment"),
+    path("comments/<int:comment_id>/resubmit/", views.resubmit_comment, name="resubmit_comment"),
     path("profile/", views.profile_settings, name="profile_settings"),
     path("members/<str:username>/", views.member, name="member"),
     path("members/<str:username>/avatar/<str:size>/", views.avatar, name="avatar"),

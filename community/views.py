@@ -12,7 +12,7 @@ from community import services
 from community.errors import ActionRefused, InvalidInput
 from community.forms import CommentForm, ProfileForm
 from community.images import RENDITION_WIDTHS, get_rendition, private_storage
-from community.models import Profile, User
+from community.models import Comment, Profile, User
 from community.notifications import mark_all_read
 from community.rules import is_moderator
 
@@ -59,6 +59,24 @@ def post_comment(request):
             request, _("Thank you! Your comment will appear once a moderator approves it.")
         )
     return redirect(back + "#comments")
+
+
+@login_required
+@require_POST
+def resubmit_comment(request, comment_id: int):
+    comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
+    back = comment.get_absolute_url() or "/"
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment first (at most 2000 characters)."))
+        return redirect(back)
+    try:
+        services.resubmit_comment(comment, author=request.user, body=form.cleaned_data["body"])
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Thank you! Your comment is waiting for a moderator again."))
+    return redirect(back)
 
 
 @login_required

@@ -103,3 +103,22 @@ def test_profile_form_refuses_a_bad_avatar_and_keeps_the_bio(member):
     html = response.content.decode()
     assert "Keep me" in html and "not an image" in html
     assert not Profile.objects.exists()
+
+
+def test_rejected_comment_is_fixed_and_resubmitted_from_the_entry_page(entry, member, moderator):
+    comment = factories.make_comment(entry, author=member, approved=False, body="Rude words")
+    services.reject(factories.pending_item(comment).pk, moderator=moderator, reason="Be kind.")
+    client = client_for(member)
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert "Be kind." in html and "Send it again" in html
+    other = client_for(factories.UserFactory())
+    url = reverse("community:resubmit_comment", args=[comment.pk])
+    assert other.post(url, {"body": "Hijack"}).status_code == 404
+    client.post(url, {"body": "Kind words"})
+    comment.refresh_from_db()
+    assert (comment.body, comment.moderation_status) == ("Kind words", "pending")
+    assert factories.pending_item(comment).status == "pending"
+    response = client.post(url, {"body": "Again"}, follow=True)
+    assert "Only rejected or removed content" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Kind words"
