@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
     path("", include("contests.urls")),
+    path("", include("moderation.urls")),
 ]
 
 if settings.SERVE_MEDIA:

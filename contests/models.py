@@ -382,6 +382,14 @@ class Entry(ModeratedModel, ClusterableModel):
             "context": self.contest.title,
         }
 
+    def moderation_scope(self) -> tuple[int | None, int | None]:
+        return (self.contest.brand_id, self.contest_id)
+
+    def moderation_image_names(self) -> list[str]:
+        """Every image of this version (cover first), for duplicate detection."""
+        names = [self.image.name] if self.image else []
+        return names + [extra.image.name for extra in self.extra_images.all() if extra.image]
+
 
 class EntryImage(Orderable):
     """A further image of an entry (the cover is `Entry.image`). Part of the entry's revisions."""

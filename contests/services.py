@@ -28,6 +28,7 @@ from contests.models import (
     Vote,
     VotingMethod,
 )
+from moderation.intake import check_intake_open, check_not_suspended
 from moderation.models import ModerationItem, ModerationStatus
 from moderation.services import submit_for_moderation
 
@@ -153,6 +154,7 @@ def submit_entry(
     description and tags. It stays pending, seen only by its author and moderators, until a
     moderator approves it."""
     rules.check_can_submit(author, contest)
+    check_intake_open(author, contest=contest)
     title, description = _clean_text(title, description)
     tag_names = _clean_tags(tags)
     entry = Entry(contest=contest, author=author, title=title, description=description)
@@ -211,6 +213,7 @@ def edit_entry(
     `images=None` keeps the images; a list replaces all of them (the first is the cover);
     `tags=None` keeps the tags."""
     _own_entry(entry, author)
+    check_intake_open(author, contest=entry.contest)  # an edit is new content to screen
     title, description = _clean_text(title, description)
     tag_names = None if tags is None else _clean_tags(tags)
     cleaned = _clean_images(images) if images is not None else None
@@ -300,6 +303,7 @@ def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
       row is locked while their votes are counted, so concurrent requests cannot overspend.
     """
     rules.check_can_vote(voter, entry)
+    check_not_suspended(voter)
     contest = entry.contest
     score = _clean_score(contest, score)
     try:

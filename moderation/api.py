@@ -21,6 +21,8 @@ class QueueItemOut(Schema):
     title: str
     text: str
     image_url: str | None
+    images: list[str] = []
+    flagged: bool = False
     context: str
     author: str
     submitted_at: datetime
@@ -36,6 +38,7 @@ class DecisionOut(Schema):
 class RejectIn(Schema):
     # Defaulted so that a missing reason gets the service's 400 (field "reason"), not a 422.
     reason: str = ""
+    reason_id: int | None = None
 
 
 class ApproveIn(Schema):
@@ -74,6 +77,8 @@ class _Queue:
                 "title": q.title,
                 "text": q.text,
                 "image_url": q.image_url,
+                "images": q.images,
+                "flagged": q.item.flagged,
                 "context": q.context,
                 "author": q.author,
                 "submitted_at": q.submitted_at,
@@ -114,5 +119,7 @@ def approve(request, item_id: int, data: ApproveIn | None = None):
     auth=django_auth,
 )
 def reject(request, item_id: int, data: RejectIn):
-    item = services.reject(item_id, moderator=request.user, reason=data.reason)
+    item = services.reject(
+        item_id, moderator=request.user, reason=data.reason, reason_id=data.reason_id
+    )
     return Status(200, _decision(item))

@@ -21,6 +21,7 @@ class ModerationStatus(models.TextChoices):
     PENDING = "pending", _("Pending review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    REMOVED = "removed", _("Removed by a moderator")
 
 
 class ModeratedQuerySet(models.QuerySet):
@@ -82,13 +83,29 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
             setattr(obj, name, getattr(self, name))
         return obj
 
-    # Relations the moderation queue reads for previews (select_related names).
+    # Relations the moderation queue reads for previews (select_related and prefetch_related
+    # names): previews of a page of the queue cost a fixed number of queries.
     moderation_related: tuple[str, ...] = ()
+    moderation_prefetch: tuple[str, ...] = ()
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """What the moderation queue shows of this content; overridden by each kind.
-        `revision_id` is set when the preview is of a submitted edit."""
-        return {"title": str(self), "text": "", "image_url": None, "context": ""}
+        `revision_id` is set when the preview is of a submitted edit. "images" lists image URLs
+        (the first is the cover, also given as "image_url" for older callers)."""
+        return {"title": str(self), "text": "", "image_url": None, "images": [], "context": ""}
+
+    def moderation_scope(self) -> tuple[int | None, int | None]:
+        """(brand id, contest or board page id) this content belongs to, for queue filters and
+        the crisis pause. Site-wide content (profiles) has neither."""
+        return (None, None)
+
+    def moderation_image_names(self) -> list[str]:
+        """Storage names (private storage) of this content's images, for pre-screening."""
+        return []
+
+    @property
+    def moderation_kind_label(self) -> str:
+        return str(self._meta.verbose_name)
 
 
 class ModerationItemStatus(models.TextChoices):
@@ -140,6 +157,30 @@ class ModerationItem(models.Model):
         related_name="moderation_decisions",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Where the content lives, for filters (copied from the content when it is submitted).
+    brand = models.ForeignKey(
+        "community.Brand", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    container = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contest or board"),
+    )
+    # A claim: the moderator reviewing this item; others cannot decide it until it expires.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Pre-screening: orders the queue (flagged first), never decides.
+    flagged = models.BooleanField(_("flagged by pre-screening"), default=False)
+    flags = models.JSONField(_("pre-screening findings"), default=list, blank=True)
 
     objects = ModerationItemQuerySet.as_manager()
 
@@ -150,6 +191,9 @@ class ModerationItem(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"], name="moderation_queue_idx"),
             models.Index(fields=["content_type", "object_id"], name="moderation_object_idx"),
+            models.Index(
+                fields=["status", "-flagged", "submitted_at"], name="moderation_priority_idx"
+            ),
         ]
         constraints = [
             # At most one open decision per piece of content: a newer edit supersedes it.
@@ -168,3 +212,295 @@ class ModerationItem(models.Model):
     def submitted_object(self):
         """The content as submitted (the revision), which may differ from the live row."""
         return self.revision.as_object()
+
+    def is_claimed_by_other(self, user, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(
+            self.claimed_by_id
+            and self.claimed_by_id != user.pk
+            and self.claimed_until
+            and self.claimed_until > now
+        )
+
+
+class RejectionReason(models.Model):
+    """A managed reason moderators pick from; its message is sent to the author."""
+
+    label = models.CharField(_("label"), max_length=80, unique=True)
+    message = models.TextField(_("message to the author"), max_length=1000)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class LogAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    REMOVE = "remove", _("Removed")
+    RESUBMIT = "resubmit", _("Resubmitted")
+    REPORT_KEEP = "report_keep", _("Kept after reports")
+    SUSPEND = "suspend", _("Suspended")
+    BAN = "ban", _("Banned")
+    LIFT = "lift", _("Suspension lifted")
+    PAUSE = "pause", _("Intake paused")
+    RESUME = "resume", _("Intake resumed")
+
+
+class ModerationLogEntry(models.Model):
+    """Who did what, when and why: every moderation decision and action."""
+
+    action = models.CharField(_("action"), max_length=16, choices=LogAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True)
+    object_id = models.PositiveBigIntegerField(null=True)
+    item = models.ForeignKey(ModerationItem, on_delete=models.SET_NULL, null=True, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("member concerned"),
+    )
+    summary = models.CharField(_("what"), max_length=255, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+        indexes = [models.Index(fields=["actor", "-created_at"], name="moderation_log_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.summary}"
+
+
+class SuspensionKind(models.TextChoices):
+    SUSPENSION = "suspension", _("Suspension")
+    BAN = "ban", _("Ban")
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+
+class Suspension(models.Model):
+    """A member may not post or vote while this is active; their pending items leave the queue.
+    Lifting it (or its end date passing) restores everything."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suspensions",
+        verbose_name=_("member"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SuspensionKind.choices, default=SuspensionKind.SUSPENSION
+    )
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        indexes = [models.Index(fields=["member", "lifted_at"], name="suspension_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member_id}"
+
+
+class PauseScope(models.TextChoices):
+    SITE = "site", _("The whole site")
+    BRAND = "brand", _("One brand")
+    CONTAINER = "container", _("One contest or board")
+
+
+class IntakePauseQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(resumed_at__isnull=True)
+
+    def covering(self, *, brand_id: int | None = None, container_id: int | None = None):
+        """Active pauses that stop intake for content in this brand and contest or board."""
+        scope = Q(scope=PauseScope.SITE)
+        if brand_id:
+            scope |= Q(scope=PauseScope.BRAND, brand_id=brand_id)
+        if container_id:
+            scope |= Q(scope=PauseScope.CONTAINER, container_id=container_id)
+        return self.active().filter(scope)
+
+
+class IntakePause(models.Model):
+    """The crisis pause: no new submissions, ideas or comments in its scope until resumed."""
+
+    scope = models.CharField(_("scope"), max_length=16, choices=PauseScope.choices)
+    brand = models.ForeignKey(
+        "community.Brand", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    container = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contest or board"),
+    )
+    message = models.CharField(_("public message"), max_length=280, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("paused at"), default=timezone.now)
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = IntakePauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("intake pause")
+        verbose_name_plural = _("intake pauses")
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        if self.scope == PauseScope.BRAND and self.brand:
+            return _("Brand %(name)s") % {"name": self.brand.name}
+        if self.scope == PauseScope.CONTAINER and self.container:
+            return _("%(title)s") % {"title": self.container.title}
+        return str(_("The whole site"))
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    OFFENSIVE = "offensive", _("Offensive or hateful")
+    COPYRIGHT = "copyright", _("Copied from someone else")
+    PRIVACY = "privacy", _("Shares personal data")
+    OTHER = "other", _("Something else")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    KEPT = "kept", _("Kept")
+    REMOVED = "removed", _("Removed")
+
+
+class Report(models.Model):
+    """A member's report on public content. Reports never remove anything by themselves."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
+    text = models.TextField(_("details"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            models.Index(fields=["status", "content_type", "object_id"], name="report_open_idx"),
+            models.Index(fields=["reporter", "created_at"], name="report_reporter_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "content_type", "object_id"],
+                condition=Q(status="open"),
+                name="report_once_while_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}#{self.object_id} ({self.reason})"
+
+
+class BlockedTerm(models.Model):
+    """A word or phrase that flags a submission for a closer look (it never rejects by itself)."""
+
+    term = models.CharField(_("term"), max_length=100, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("blocked term")
+        verbose_name_plural = _("blocked terms")
+
+    def __str__(self) -> str:
+        return self.term
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_blocked_terms()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_blocked_terms()
+        return result
+
+
+def _forget_blocked_terms() -> None:
+    from django.core.cache import cache
+
+    cache.delete("moderation:blocked-terms")  # prescreen.TERMS_CACHE_KEY
+
+
+class ImageFingerprint(models.Model):
+    """A perceptual hash (64-bit dHash, hex) of one image of member content."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    image_name = models.CharField(max_length=255)
+    dhash = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "image_name"], name="fingerprint_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.dhash

@@ -1,21 +1,56 @@
 """Every write of the publication gate. Views, the API and admin call these."""
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.unpublish import UnpublishAction
 
 from community.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from community.models import User
+from community.notifications import notify
 from community.rules import is_moderator
 from moderation.models import (
+    LogAction,
     ModeratedModel,
     ModerationItem,
     ModerationItemStatus,
+    ModerationLogEntry,
     ModerationStatus,
+    RejectionReason,
 )
 
 REASON_MAX_LENGTH = 2000
+
+
+def log(
+    action: str,
+    *,
+    actor: User | None,
+    obj: ModeratedModel | None = None,
+    item: ModerationItem | None = None,
+    member: User | None = None,
+    summary: str = "",
+    reason: str = "",
+) -> ModerationLogEntry:
+    content_type = object_id = None
+    if obj is not None:
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        object_id = obj.pk
+    elif item is not None:
+        content_type, object_id = item.content_type, item.object_id
+    return ModerationLogEntry.objects.create(
+        action=action,
+        actor=actor,
+        content_type=content_type,
+        object_id=object_id,
+        item=item,
+        member=member,
+        summary=str(summary)[:255],
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -25,6 +60,8 @@ def submit_for_moderation(obj: ModeratedModel, *, user: User) -> ModerationItem:
     For content that is already public the live row stays as it is (the approved version)
     until a moderator approves this revision.
     """
+    from moderation import prescreen
+
     revision = obj.save_revision(user=user, clean=False)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     # A newer edit replaces an undecided older one: moderators only see the latest.
@@ -36,12 +73,19 @@ def submit_for_moderation(obj: ModeratedModel, *, user: User) -> ModerationItem:
             moderation_status=ModerationStatus.PENDING, moderation_reason=""
         )
         obj.moderation_status = ModerationStatus.PENDING
+        obj.moderation_reason = ""
+    brand_id, container_id = obj.moderation_scope()
+    flags = prescreen.screen(obj, content_type=content_type)
     return ModerationItem.objects.create(
         content_type=content_type,
         object_id=obj.pk,
         revision=revision,
         author=obj.author,
         is_edit=obj.live,
+        brand_id=brand_id,
+        container_id=container_id,
+        flagged=bool(flags),
+        flags=flags,
     )
 
 
@@ -54,7 +98,7 @@ def check_can_decide(moderator: User, item: ModerationItem) -> None:
 
 def _lock_pending(item_id: int, moderator: User) -> ModerationItem:
     item = (
-        ModerationItem.objects.select_for_update()
+        ModerationItem.objects.select_for_update(of=("self",))
         .select_related("revision", "content_type")
         .filter(pk=item_id)
         .first()
@@ -64,7 +108,20 @@ def _lock_pending(item_id: int, moderator: User) -> ModerationItem:
     check_can_decide(moderator, item)
     if item.status != ModerationItemStatus.PENDING:
         raise Conflict(_("This submission has already been decided."))
+    if item.is_claimed_by_other(moderator):
+        raise Conflict(
+            _("%(name)s is reviewing this submission.") % {"name": item.claimed_by.username}
+        )
     return item
+
+
+def _content_of(item: ModerationItem) -> ModeratedModel | None:
+    return item.content_type.model_class().objects.filter(pk=item.object_id).first()
+
+
+def _url_for_author(obj: ModeratedModel | None) -> str:
+    getter = getattr(obj, "get_absolute_url", None)
+    return getter() if getter else ""
 
 
 @transaction.atomic
@@ -77,13 +134,37 @@ def approve(item_id: int, *, moderator: User, reason: str = "") -> ModerationIte
         moderation_status=ModerationStatus.APPROVED, moderation_reason=""
     )
     _decide(item, moderator, ModerationItemStatus.APPROVED, reason)
+    obj = _content_of(item)
+    kind = obj.moderation_kind_label if obj else item.content_type.name
+    log(LogAction.APPROVE, actor=moderator, item=item, member=item.author, summary=kind)
+    notify(
+        item.author,
+        kind="moderation.approved",
+        message=_("Your %(kind)s was approved and is now public.") % {"kind": kind},
+        url=_url_for_author(obj),
+    )
     return item
 
 
+def rejection_text(reason: str = "", reason_id: int | None = None) -> str:
+    """The reason sent to the author: the managed reason's message, then the free text."""
+    parts = []
+    if reason_id:
+        managed = RejectionReason.objects.filter(pk=reason_id, active=True).first()
+        if managed is None:
+            raise InvalidInput(_("Choose one of the listed reasons."), field="reason_id")
+        parts.append(managed.message)
+    if (reason or "").strip():
+        parts.append(reason.strip())
+    return "\n".join(parts)
+
+
 @transaction.atomic
-def reject(item_id: int, *, moderator: User, reason: str) -> ModerationItem:
+def reject(
+    item_id: int, *, moderator: User, reason: str = "", reason_id: int | None = None
+) -> ModerationItem:
     """Refuse the submitted revision. A rejected edit leaves the approved version public."""
-    reason = (reason or "").strip()
+    reason = rejection_text(reason, reason_id)
     if not reason:
         raise InvalidInput(_("Give the author a reason for the rejection."), field="reason")
     item = _lock_pending(item_id, moderator)
@@ -93,6 +174,31 @@ def reject(item_id: int, *, moderator: User, reason: str) -> ModerationItem:
             moderation_status=ModerationStatus.REJECTED, moderation_reason=reason
         )
     _decide(item, moderator, ModerationItemStatus.REJECTED, reason)
+    obj = _content_of(item)
+    kind = obj.moderation_kind_label if obj else item.content_type.name
+    log(
+        LogAction.REJECT,
+        actor=moderator,
+        item=item,
+        member=item.author,
+        summary=kind,
+        reason=reason,
+    )
+    if item.is_edit:
+        message = _(
+            "Your edit of your %(kind)s was not approved (the approved version stays public). "
+            "Reason: %(reason)s"
+        )
+    else:
+        message = _(
+            "Your %(kind)s was not approved. Reason: %(reason)s You can fix it and resubmit it."
+        )
+    notify(
+        item.author,
+        kind="moderation.rejected",
+        message=message % {"kind": kind, "reason": reason},
+        url=_url_for_author(obj),
+    )
     return item
 
 
@@ -106,4 +212,104 @@ def _decide(item: ModerationItem, moderator: User, status: str, reason: str) -> 
     item.decided_by = moderator
     item.decided_at = timezone.now()
     item.reason = reason
-    item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    item.claimed_by = None
+    item.claimed_until = None
+    item.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "reason",
+            "claimed_by",
+            "claimed_until",
+        ]
+    )
+
+
+def bulk_decide(
+    item_ids: Iterable[int],
+    *,
+    moderator: User,
+    decision: str,
+    reason: str = "",
+    reason_id: int | None = None,
+) -> tuple[int, list[str]]:
+    """Approve or reject many items; each is decided on its own (one refusal does not undo the
+    others). Returns how many were decided and the refusals."""
+    if decision not in ("approve", "reject"):
+        raise InvalidInput(_("Choose approve or reject."), field="decision")
+    if decision == "reject" and not rejection_text(reason, reason_id):
+        raise InvalidInput(_("Give the author a reason for the rejection."), field="reason")
+    done, refusals = 0, []
+    for item_id in dict.fromkeys(item_ids):
+        try:
+            if decision == "approve":
+                approve(item_id, moderator=moderator, reason=reason)
+            else:
+                reject(item_id, moderator=moderator, reason=reason, reason_id=reason_id)
+        except (NotAllowed, Conflict, NotFound) as refused:
+            refusals.append(f"#{item_id}: {refused.message}")
+        else:
+            done += 1
+    return done, refusals
+
+
+@transaction.atomic
+def remove_content(obj: ModeratedModel, *, moderator: User, reason: str) -> ModeratedModel:
+    """Take approved content off the site (it stays in the database, its author is told why
+    and may fix and resubmit it). Any pending edit of it is withdrawn from the queue."""
+    reason = (reason or "").strip()
+    if not is_moderator(moderator):
+        raise NotAllowed(_("Only moderators can remove content."))
+    if obj.author_id == moderator.pk:
+        raise NotAllowed(_("Moderators cannot decide on their own content."))
+    if not reason:
+        raise InvalidInput(_("Give the author a reason for the removal."), field="reason")
+    model = type(obj)
+    locked = model.objects.select_for_update().filter(pk=obj.pk).first()
+    if locked is None or not locked.live:
+        raise Conflict(_("This content is not public."))
+    # The moderator's right comes from the moderation permission, checked above, not from
+    # Wagtail's per-model publish permissions.
+    UnpublishAction(locked, user=moderator).execute(skip_permission_checks=True)
+    model.objects.filter(pk=obj.pk).update(
+        moderation_status=ModerationStatus.REMOVED, moderation_reason=reason
+    )
+    ModerationItem.objects.for_object(obj).pending().update(
+        status=ModerationItemStatus.SUPERSEDED, decided_at=timezone.now()
+    )
+    obj.live = False
+    obj.moderation_status = ModerationStatus.REMOVED
+    obj.moderation_reason = reason
+    kind = obj.moderation_kind_label
+    log(LogAction.REMOVE, actor=moderator, obj=obj, member=obj.author, summary=kind, reason=reason)
+    notify(
+        obj.author,
+        kind="moderation.removed",
+        message=_(
+            "Your %(kind)s was removed by a moderator. Reason: %(reason)s "
+            "You can fix it and resubmit it."
+        )
+        % {"kind": kind, "reason": reason},
+        url=_url_for_author(obj),
+    )
+    return obj
+
+
+@transaction.atomic
+def resubmit(obj: ModeratedModel, *, user: User) -> ModerationItem:
+    """The author sends fixed content back to the queue after a rejection or removal. The
+    caller has already saved the author's changes to the row (it is not public)."""
+    from moderation.intake import check_not_suspended
+
+    if obj.author_id != user.pk:
+        raise NotAllowed(_("Only the author can resubmit this."))
+    check_not_suspended(user)
+    if obj.live or obj.moderation_status not in (
+        ModerationStatus.REJECTED,
+        ModerationStatus.REMOVED,
+    ):
+        raise Conflict(_("Only rejected or removed content can be resubmitted."))
+    item = submit_for_moderation(obj, user=user)
+    log(LogAction.RESUBMIT, actor=user, obj=obj, item=item, member=user, summary=str(obj)[:80])
+    return item

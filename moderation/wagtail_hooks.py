@@ -2,8 +2,12 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from community.rules import is_moderator
+from community.rules import is_brand_staff, is_moderator
+from moderation.models import BlockedTerm, RejectionReason
 
 
 @hooks.register("register_admin_urls")
@@ -16,8 +20,56 @@ class ModeratorMenuItem(MenuItem):
         return is_moderator(request.user)
 
 
+class PauseMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_moderator(request.user) or is_brand_staff(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def register_moderation_menu_item():
     return ModeratorMenuItem(
         _("Moderation"), reverse_lazy("moderation:queue"), icon_name="tasks", order=100
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_pause_menu_item():
+    return PauseMenuItem(
+        _("Crisis pause"), reverse_lazy("moderation:pauses"), icon_name="warning", order=101
+    )
+
+
+class RejectionReasonViewSet(SnippetViewSet):
+    model = RejectionReason
+    icon = "comment"
+    menu_label = _("Rejection reasons")
+    list_display = ["label", "active", "sort_order"]
+
+
+class BlockedTermViewSet(SnippetViewSet):
+    model = BlockedTerm
+    icon = "warning"
+    menu_label = _("Blocked terms")
+    list_display = ["term", "active"]
+    search_fields = ["term"]
+
+
+register_snippet(RejectionReasonViewSet)
+register_snippet(BlockedTermViewSet)
+
+
+class ModerationPanel(Component):
+    name = "moderation_figures"
+    order = 50
+    template_name = "moderation/dashboard_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        from moderation.figures import queue_figures
+
+        return {"figures": queue_figures()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_moderation_panel(request, panels):
+    if is_moderator(request.user):
+        panels.append(ModerationPanel())

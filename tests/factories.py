@@ -1,5 +1,7 @@
 """Test data. Images are generated with Pillow, never read from fixtures on disk."""
 
+import itertools
+import random
 from datetime import timedelta
 from io import BytesIO
 
@@ -8,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageDraw
 from wagtail.models import Page
 
 from community.brands import add_brand_staff, brand_page
@@ -16,10 +18,31 @@ from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
 from contests.models import ContestPage, Entry
 
+_pattern_seeds = itertools.count(1)
 
-def image_bytes(fmt: str = "PNG", size=(64, 48), color=(200, 30, 30), **save_kwargs) -> bytes:
+
+def pattern_image(size=(64, 48), color=(200, 30, 30), seed: int | None = None) -> Image.Image:
+    """A solid image with a few random darker blocks, different for every call unless `seed` is
+    given: distinct designs must not look like near-duplicates to pre-screening."""
+    image = Image.new("RGB", size, color)
+    rng = random.Random(next(_pattern_seeds) if seed is None else seed)
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    shade = tuple(c // 3 for c in color)
+    for _ in range(6):
+        x, y = rng.randrange(width), rng.randrange(height)
+        draw.rectangle(
+            [x, y, x + rng.randrange(1, width // 2 + 2), y + rng.randrange(1, height // 2 + 2)],
+            fill=shade,
+        )
+    return image
+
+
+def image_bytes(
+    fmt: str = "PNG", size=(64, 48), color=(200, 30, 30), seed: int | None = None, **save_kwargs
+) -> bytes:
     out = BytesIO()
-    Image.new("RGB", size, color).save(out, fmt, **save_kwargs)
+    pattern_image(size, color, seed).save(out, fmt, **save_kwargs)
     return out.getvalue()
 
 
@@ -147,3 +170,35 @@ def make_entry(
 def _system_moderator() -> User:
     user = User.objects.filter(username="factory-moderator").first()
     return user or moderator(username="factory-moderator")
+
+
+def pending_item(obj):
+    """The open moderation item of `obj`."""
+    from moderation.models import ModerationItem
+
+    return ModerationItem.objects.for_object(obj).pending().get()
+
+
+def make_comment(target, *, author=None, approved: bool = True, body: str = "Nice design!"):
+    """A comment through the real service, approved by a moderator if asked."""
+    from community.services import post_comment
+    from moderation import services as moderation_services
+
+    author = author or UserFactory()
+    comment = post_comment(target, author=author, body=body)
+    if approved:
+        moderation_services.approve(pending_item(comment).pk, moderator=_system_moderator())
+        comment.refresh_from_db()
+    return comment
+
+
+def make_profile(*, author=None, approved: bool = True, bio: str = "I draw cups.", avatar=None):
+    from community.services import update_profile
+    from moderation import services as moderation_services
+
+    author = author or UserFactory()
+    profile = update_profile(author, bio=bio, avatar=avatar)
+    if approved:
+        moderation_services.approve(pending_item(profile).pk, moderator=_system_moderator())
+        profile.refresh_from_db()
+    return profile

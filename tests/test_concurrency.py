@@ -100,3 +100,34 @@ def test_a_member_submitting_many_entries_at_once_keeps_the_limit():
     )
     assert len([o for o in outcomes if not isinstance(o, ActionRefused)]) == 2
     assert Entry.objects.filter(contest=contest, author=author).count() == 2
+
+
+def test_two_moderators_claiming_the_same_item_at_once_one_gets_it():
+    from moderation import claims
+
+    entry = factories.make_entry(factories.make_contest("submissions"), approved=False)
+    item = ModerationItem.objects.get(object_id=entry.pk)
+    first, second = factories.moderator(), factories.moderator()
+    outcomes = race(lambda mod: claims.claim(item.pk, moderator=mod), [(first,), (second,)] * 2)
+    winners = {o.claimed_by_id for o in outcomes if isinstance(o, ModerationItem)}
+    refused = [o for o in outcomes if isinstance(o, ActionRefused)]
+    item.refresh_from_db()
+    assert winners == {item.claimed_by_id} and len(refused) >= 1, outcomes
+    assert all("is reviewing" in r.message for r in refused)
+
+
+def test_two_moderators_taking_the_next_item_at_once_get_different_items():
+    from moderation import claims
+    from moderation.queue import pending_items
+
+    contest = factories.make_contest("submissions")
+    for _ in range(4):
+        factories.make_entry(contest, approved=False)
+    mods = [factories.moderator() for _ in range(4)]
+    outcomes = race(
+        lambda mod: claims.claim_next(pending_items(), moderator=mod), [(m,) for m in mods]
+    )
+    assert all(isinstance(o, ModerationItem) for o in outcomes), outcomes
+    assert len({o.pk for o in outcomes}) == 4
+    holders = dict(ModerationItem.objects.values_list("pk", "claimed_by_id"))
+    assert {holders[o.pk] for o in outcomes} == {m.pk for m in mods}

@@ -20,7 +20,16 @@ def perms(group_name):
 
 
 def test_groups_are_created_by_migrations_with_their_permissions():
-    assert perms(MODERATORS_GROUP) == {"wagtailadmin.access_admin", "moderation.moderate_content"}
+    managed_lists = {
+        f"moderation.{action}_{model}"
+        for model in ("rejectionreason", "blockedterm")
+        for action in ("add", "change", "delete", "view")
+    }
+    assert perms(MODERATORS_GROUP) == {
+        "wagtailadmin.access_admin",
+        "moderation.moderate_content",
+        *managed_lists,
+    }
     staff = perms(BRAND_STAFF_GROUP)
     assert {"wagtailadmin.access_admin", "contests.pick_winners"} <= staff
     assert "moderation.moderate_content" not in staff

@@ -223,3 +223,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Content members may comment on ("app_label.model"); ideas join when they exist.
+COCREO_COMMENTABLE_MODELS = env.list("COCREO_COMMENTABLE_MODELS", default=["contests.entry"])

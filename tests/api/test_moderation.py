@@ -259,3 +259,15 @@ class TestReject:
     def test_unknown_item_is_404(self, moderator_client):
         response = post_json(moderator_client, "moderation/items/31337/reject", {"reason": "x"})
         assert response.status_code == 404
+
+
+def test_queue_lists_images_and_reject_takes_a_managed_reason(moderator_client, pending):
+    from moderation.models import RejectionReason
+
+    reason = RejectionReason.objects.create(label="Blur", message="The image is blurry.")
+    [row] = moderator_client.get(api("moderation/queue")).json()["items"]
+    assert row["images"] == [pending.image_url(800)] and row["image_url"] == row["images"][0]
+    response = post_json(
+        moderator_client, f"moderation/items/{row['id']}/reject", {"reason_id": reason.pk}
+    )
+    assert response.status_code == 200 and response.json()["reason"] == "The image is blurry."

@@ -242,9 +242,9 @@ class TestQueryCounts:
         contest = factories.make_contest("voting")
         for _ in range(n):
             factories.make_entry(contest)
-        # 21: the brand's page is one more level to route through (two queries: the child and
-        # its specific page), and the follow button asks whether the member follows the brand.
-        self.count(django_assert_max_num_queries, member_client, contest.url, 21)
+        # Constant: the brand's page is one more level to route through (two queries), the
+        # follow button asks whether the member follows the brand, and the crisis-pause banner.
+        self.count(django_assert_max_num_queries, member_client, contest.url, 22)
 
     @pytest.mark.parametrize("votes", [0, 20])
     def test_entry_page(self, votes, member_client, django_assert_max_num_queries):
@@ -253,5 +253,6 @@ class TestQueryCounts:
         Vote.objects.bulk_create(
             Vote(entry=entry, contest=contest, voter=factories.UserFactory()) for _ in range(votes)
         )
-        # Constant: two queries route through the brand's page, two prefetch images and tags.
-        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 19)
+        # Constant: two queries route through the brand's page, two prefetch images and tags,
+        # the crisis-pause banner and the comments (approved, and the member's own waiting ones).
+        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 22)

@@ -1,0 +1,124 @@
+"""Automatic pre-screening: findings that order the queue and inform the moderator. It never
+publishes or rejects anything by itself.
+
+Near-duplicate images are found with a 64-bit difference hash (dHash) computed with Pillow:
+the image is reduced to 9×8 grey pixels and each bit says whether a pixel is brighter than its
+right neighbour. It survives re-encoding, resizing and small colour changes, and costs no extra
+dependency (the `imagehash` package would pull in numpy, scipy and PyWavelets for the same
+64 bits). Two images whose hashes differ in at most DUPLICATE_DISTANCE bits are near-duplicates.
+"""
+
+import re
+from functools import lru_cache
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from community.images import private_storage
+from moderation.models import BlockedTerm, ImageFingerprint
+
+DUPLICATE_DISTANCE = 10
+TERMS_CACHE_KEY = "moderation:blocked-terms"
+
+
+def dhash(image: Image.Image) -> str:
+    grey = ImageOps.exif_transpose(image).convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+    pixels = grey.tobytes()
+    bits = 0
+    for row in range(8):
+        for col in range(8):
+            left, right = pixels[row * 9 + col], pixels[row * 9 + col + 1]
+            bits = (bits << 1) | (left > right)
+    return f"{bits:016x}"
+
+
+def hash_stored_image(name: str) -> str | None:
+    try:
+        with private_storage().open(name, "rb") as handle:
+            image = Image.open(handle)
+            image.load()
+    except (OSError, ValueError):
+        return None
+    return dhash(image)
+
+
+def distance(a: str, b: str) -> int:
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def active_terms() -> list[str]:
+    terms = cache.get(TERMS_CACHE_KEY)
+    if terms is None:
+        terms = list(BlockedTerm.objects.filter(active=True).values_list("term", flat=True))
+        cache.set(TERMS_CACHE_KEY, terms, 60)
+    return terms
+
+
+@lru_cache(maxsize=512)
+def _pattern(term: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+
+
+def blocked_terms_in(text: str) -> list[str]:
+    return [term for term in active_terms() if _pattern(term).search(text or "")]
+
+
+def screen(obj, *, content_type: ContentType | None = None) -> list[dict]:
+    """Findings about the submitted content: blocked terms, near-duplicate images."""
+    content_type = content_type or ContentType.objects.get_for_model(obj)
+    preview = obj.moderation_preview()
+    findings: list[dict] = []
+    terms = blocked_terms_in(f"{preview.get('title', '')}\n{preview.get('text', '')}")
+    if terms:
+        findings.append(
+            {"kind": "terms", "terms": terms, "label": _("Blocked terms: %s") % ", ".join(terms)}
+        )
+    findings.extend(_duplicates(obj, content_type))
+    return findings
+
+
+def _duplicates(obj, content_type: ContentType) -> list[dict]:
+    names = obj.moderation_image_names()
+    if not names:
+        return []
+    earlier = list(
+        ImageFingerprint.objects.exclude(content_type=content_type, object_id=obj.pk).values_list(
+            "content_type_id", "object_id", "dhash"
+        )
+    )
+    findings = []
+    for name in names:
+        digest = hash_stored_image(name)
+        if digest is None:
+            continue
+        ImageFingerprint.objects.get_or_create(
+            content_type=content_type,
+            object_id=obj.pk,
+            image_name=name,
+            defaults={"dhash": digest},
+        )
+        matches = sorted(
+            (distance(digest, other), ct_id, object_id)
+            for ct_id, object_id, other in earlier
+            if distance(digest, other) <= DUPLICATE_DISTANCE
+        )
+        for bits, ct_id, object_id in matches[:3]:
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            other = model.objects.filter(pk=object_id).first() if model else None
+            if other is None:
+                continue
+            findings.append(
+                {
+                    "kind": "duplicate",
+                    "distance": bits,
+                    "content_type_id": ct_id,
+                    "object_id": object_id,
+                    "title": str(other)[:120],
+                    "image_url": other.moderation_preview().get("image_url"),
+                    "label": _("Looks like an earlier %(kind)s (%(bits)s of 64 bits differ)")
+                    % {"kind": other.moderation_kind_label, "bits": bits},
+                }
+            )
+    return findings

@@ -1,0 +1,118 @@
+"""Suspensions and the crisis pause."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from community.errors import Conflict, NotAllowed, WrongPhase
+from community.services import post_comment
+from contests import services as contest_services
+from moderation import intake
+from moderation.models import LogAction, ModerationLogEntry, PauseScope
+from moderation.queue import pending_items
+from tests import factories
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(contest, author):
+    return contest_services.submit_entry(
+        contest, author=author, title="Cup", description="", image=factories.image_upload()
+    )
+
+
+def test_suspended_member_cannot_post_or_vote_and_leaves_the_queue(moderator):
+    contest = factories.make_contest("submissions")
+    member = factories.UserFactory()
+    pending = factories.make_entry(contest, author=member, approved=False)
+    public = factories.make_entry(contest)
+    suspension = intake.suspend(member, moderator=moderator, reason="Spam wave", days=7)
+    assert pending.pk not in {i.object_id for i in pending_items()}
+    with pytest.raises(NotAllowed, match="suspended"):
+        submit(contest, member)
+    with pytest.raises(NotAllowed, match="suspended"):
+        post_comment(public, author=member, body="Hi")
+    voting = factories.make_contest("voting")
+    with pytest.raises(NotAllowed, match="suspended"):
+        contest_services.cast_vote(factories.make_entry(voting), voter=member)
+    with pytest.raises(Conflict):
+        intake.suspend(member, moderator=moderator, reason="again")
+    assert ModerationLogEntry.objects.filter(action=LogAction.SUSPEND, member=member).exists()
+
+    intake.lift_suspension(suspension.pk, moderator=moderator)
+    assert pending.pk in {i.object_id for i in pending_items()}
+    assert submit(contest, member).pk
+    assert ModerationLogEntry.objects.filter(action=LogAction.LIFT, member=member).exists()
+
+
+def test_suspension_ends_by_itself_and_bans_do_not(moderator):
+    member = factories.UserFactory()
+    suspension = intake.suspend(member, moderator=moderator, reason="Cool off", days=1)
+    suspension.ends_at = timezone.now()
+    suspension.save()
+    intake.check_not_suspended(member)  # no refusal
+    intake.suspend(member, moderator=moderator, reason="Fraud", ban=True)
+    assert intake.active_suspension(member).ends_at is None
+
+
+def test_only_moderators_suspend_and_never_moderators(moderator, staff, member):
+    with pytest.raises(NotAllowed):
+        intake.suspend(member, moderator=staff, reason="x")
+    with pytest.raises(NotAllowed):
+        intake.suspend(factories.moderator(), moderator=moderator, reason="x")
+
+
+def test_suspension_desk(moderator, member):
+    client = client_for(moderator)
+    response = client.post(
+        reverse("moderation:suspensions"), {"username": member.username, "reason": "Abuse"}
+    )
+    assert response.status_code == 302
+    assert intake.active_suspension(member) is not None
+    response = client.post(reverse("moderation:suspensions"), {"username": "nobody", "reason": "x"})
+    assert response.status_code == 400 and "no member" in response.content.decode()
+
+
+@pytest.mark.parametrize("scope", ["site", "brand", "container"])
+def test_crisis_pause_at_each_scope(scope, moderator, member):
+    contest = factories.make_contest("submissions")
+    elsewhere = factories.make_contest("submissions")  # another brand
+    public = factories.make_entry(contest)
+    pause = intake.pause_intake(
+        actor=moderator,
+        scope=scope,
+        brand=contest.brand if scope == "brand" else None,
+        container=contest.page_ptr if scope == "container" else None,
+        message="We are looking into a problem.",
+    )
+    with pytest.raises(WrongPhase, match="paused"):
+        submit(contest, member)
+    with pytest.raises(WrongPhase, match="paused"):
+        post_comment(public, author=member, body="Hello")
+    if scope == "site":
+        with pytest.raises(WrongPhase):
+            submit(elsewhere, member)
+    else:
+        assert submit(elsewhere, member).pk  # other brands and contests keep going
+    html = client_for(member).get(contest.url).content.decode()
+    assert "We are looking into a problem." in html and 'data-testid="pause-banner"' in html
+    assert ModerationLogEntry.objects.filter(action=LogAction.PAUSE).exists()
+
+    intake.resume_intake(pause.pk, actor=moderator)
+    assert submit(contest, member).pk
+    assert "pause-banner" not in client_for(member).get(contest.url).content.decode()
+    assert ModerationLogEntry.objects.filter(action=LogAction.RESUME).exists()
+
+
+def test_brand_staff_pause_from_the_admin_and_members_cannot(staff, member):
+    contest = factories.make_contest("submissions")
+    response = client_for(staff).post(
+        reverse("moderation:pauses"), {"scope": PauseScope.CONTAINER, "container": contest.pk}
+    )
+    assert response.status_code == 302
+    with pytest.raises(WrongPhase):
+        intake.check_intake_open(member, contest=contest)
+    assert client_for(member).get(reverse("moderation:pauses")).status_code in (302, 403)
+    with pytest.raises(NotAllowed):
+        intake.pause_intake(actor=member, scope=PauseScope.SITE)
