@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from contests import services
+from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
 from contests.phases import Phase
 
@@ -158,17 +158,15 @@ def get_contest(request, slug: str):
 
 @router.get("contests/{slug}/entries", response=list[EntryOut])
 @paginate(PageNumberPagination, page_size=24)
-def list_entries(request, slug: str):
+def list_entries(request, slug: str, sort: str = "", q: str = ""):
+    """Approved entries. `sort`: "shuffle" (the default during voting: a per-visitor order,
+    stable across pages within the session), "newest", or "votes" (only when totals are
+    public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
-    entries = (
-        Entry.objects.public()
-        .filter(contest=contest)
-        .with_vote_counts()
-        .select_related("author")
-        .prefetch_related("extra_images", "tagged__tag")
-        .order_by("-created_at", "-pk")
+    entries, _sort = gallery.gallery_entries(
+        contest, sort=sort, query=q[:100], seed=gallery.visitor_seed(request), now=timezone.now()
     )
-    return _EntryList(entries, contest)
+    return _EntryList(entries.prefetch_related("extra_images", "tagged__tag"), contest)
 
 
 class _EntryList:

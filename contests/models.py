@@ -294,9 +294,7 @@ class EntryQuerySet(ModeratedQuerySet):
         """Entries in community order for the contest's voting method: Bayesian average of the
         scores for score voting, number of votes otherwise; earlier entries win ties."""
         if contest.voting_method == VotingMethod.SCORE:
-            return self.with_scores().order_by(
-                "-ranking_score", "-vote_count", "created_at", "pk"
-            )
+            return self.with_scores().order_by("-ranking_score", "-vote_count", "created_at", "pk")
         return self.with_vote_counts().order_by("-vote_count", "created_at", "pk")
 
 
