@@ -17,6 +17,8 @@ from community.models import User
 from community.realtime import publish_after_commit
 from contests import rules
 from contests.models import (
+    JURY_SCORE_MAX,
+    JURY_SCORE_MIN,
     MAX_IMAGES_PER_ENTRY,
     SCORE_MAX,
     SCORE_MIN,
@@ -25,6 +27,9 @@ from contests.models import (
     ContestResult,
     Entry,
     EntryImage,
+    JuryCriterion,
+    JuryScore,
+    Shortlisting,
     Vote,
     VotingMethod,
 )
@@ -386,3 +391,124 @@ def pick_winners(contest: ContestPage, *, staff: User, entry_ids: list[int]) -> 
         {"type": "results.announced", "winners": [a.entry_id for a in awards]},
     )
     return awards
+
+
+# Judging -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_shortlist(contest: ContestPage, *, staff: User, entry_ids: list[int]) -> list[int]:
+    """Brand staff choose the shortlist the jury scores (replacing the previous one). Scores of
+    entries taken off the list are kept, in case they come back."""
+    rules.check_can_judge(staff, contest)
+    wanted = set(entry_ids)
+    found = set(
+        Entry.objects.public().filter(contest=contest, pk__in=wanted).values_list("pk", flat=True)
+    )
+    if missing := sorted(wanted - found):
+        raise InvalidInput(
+            _("These entries are not approved entries of this contest: %(ids)s")
+            % {"ids": ", ".join(map(str, missing))},
+            field="entries",
+        )
+    Shortlisting.objects.filter(contest=contest).exclude(entry_id__in=found).delete()
+    existing = set(Shortlisting.objects.filter(contest=contest).values_list("entry_id", flat=True))
+    Shortlisting.objects.bulk_create(
+        Shortlisting(contest=contest, entry_id=pk, added_by=staff) for pk in found - existing
+    )
+    return sorted(found)
+
+
+@transaction.atomic
+def score_entry(entry: Entry, *, juror: User, scores: dict[int, int]) -> list[JuryScore]:
+    """A jury member scores a shortlisted entry from 1 to 10 on every criterion of the contest
+    (scoring again replaces their scores)."""
+    contest = entry.contest
+    rules.check_can_judge(juror, contest)
+    if not Shortlisting.objects.filter(entry=entry, contest=contest).exists():
+        raise InvalidInput(_("Only shortlisted entries are scored by the jury."), field="entry")
+    criteria = list(JuryCriterion.objects.filter(contest=contest))
+    if not criteria:
+        raise InvalidInput(_("This contest has no jury criteria yet."), field="scores")
+    cleaned: dict[int, int] = {}
+    for criterion in criteria:
+        raw = scores.get(criterion.pk, scores.get(str(criterion.pk)))
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not JURY_SCORE_MIN <= value <= JURY_SCORE_MAX:
+            raise InvalidInput(
+                _("Score “%(criterion)s” from %(min)s to %(max)s.")
+                % {"criterion": criterion.name, "min": JURY_SCORE_MIN, "max": JURY_SCORE_MAX},
+                field=f"criterion-{criterion.pk}",
+            )
+        cleaned[criterion.pk] = value
+    saved = []
+    for criterion_id, value in cleaned.items():
+        row, _created = JuryScore.objects.update_or_create(
+            entry=entry,
+            criterion_id=criterion_id,
+            juror=juror,
+            defaults={"score": value, "scored_at": timezone.now()},
+        )
+        saved.append(row)
+    return saved
+
+
+JURY_ORDERS = ("overall", "jurors", "title", "votes")
+
+
+def jury_table(contest: ContestPage, order: str = "overall") -> tuple[list, list[dict]]:
+    """The jury's aggregated scores of the shortlist: per entry, the average per criterion,
+    the overall average (mean of the criterion averages) and the number of jurors.
+    `order` is "overall", "jurors", "title", "votes" or "criterion-<id>" (descending numbers).
+    Three queries, whatever the number of entries, jurors and scores."""
+    criteria = list(JuryCriterion.objects.filter(contest=contest))
+    entries = list(
+        Entry.objects.public()
+        .filter(contest=contest, shortlisting__isnull=False)
+        .ranked(contest)
+        .select_related("author")
+    )
+    averages: dict[tuple[int, int], float] = {
+        (row["entry_id"], row["criterion_id"]): row["average"]
+        for row in JuryScore.objects.filter(entry__in=entries, criterion__in=criteria)
+        .values("entry_id", "criterion_id")
+        .annotate(average=Avg("score"))
+    }
+    jurors = dict(
+        JuryScore.objects.filter(entry__in=entries)
+        .values("entry_id")
+        .annotate(n=Count("juror", distinct=True))
+        .values_list("entry_id", "n")
+    )
+    rows = []
+    for entry in entries:
+        per = [averages.get((entry.pk, c.pk)) for c in criteria]
+        given = [a for a in per if a is not None]
+        rows.append(
+            {
+                "entry": entry,
+                "averages": per,
+                "overall": sum(given) / len(given) if given else None,
+                "jurors": jurors.get(entry.pk, 0),
+                "votes": entry.vote_count,
+            }
+        )
+
+    def number(value):
+        return (value is not None, value or 0)
+
+    if order == "title":
+        rows.sort(key=lambda r: r["entry"].title.lower())
+    elif order in ("jurors", "votes"):
+        rows.sort(key=lambda r: r[order], reverse=True)
+    elif order.startswith("criterion-") and order[10:].isdigit():
+        ids = [c.pk for c in criteria]
+        index = ids.index(int(order[10:])) if int(order[10:]) in ids else None
+        if index is not None:
+            rows.sort(key=lambda r: number(r["averages"][index]), reverse=True)
+    else:
+        rows.sort(key=lambda r: number(r["overall"]), reverse=True)
+    return criteria, rows
