@@ -36,15 +36,17 @@ def pick_winners(request, page_id: int):
         raise PermissionDenied
     contest = get_object_or_404(ContestPage.objects.select_related("result"), pk=page_id)
     entries = list(
-        Entry.objects.public()
-        .filter(contest=contest)
-        .with_vote_counts()
-        .select_related("author")
-        .order_by("-vote_count", "created_at")
+        Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
     )
     current = {
         a.entry_id: a.rank for a in Award.objects.filter(contest=contest, kind=Award.Kind.WINNER)
     }
+    mentioned = set(
+        Award.objects.filter(contest=contest, kind=Award.Kind.MENTION).values_list(
+            "entry_id", flat=True
+        )
+    )
+    statement = getattr(getattr(contest, "result", None), "jury_statement", "")
     refusal = None
     try:
         rules.check_can_pick_winners(request.user, contest)
@@ -53,9 +55,16 @@ def pick_winners(request, page_id: int):
     error = None
     if request.method == "POST" and not refusal:
         ranking, error = _ranking_from_post(request.POST, [e.pk for e in entries])
+        mentions = [e.pk for e in entries if request.POST.get(f"mention-{e.pk}")]
         if not error:
             try:
-                services.pick_winners(contest, staff=request.user, entry_ids=ranking)
+                services.pick_winners(
+                    contest,
+                    staff=request.user,
+                    entry_ids=ranking,
+                    mention_ids=mentions,
+                    statement=request.POST.get("statement", ""),
+                )
             except ActionRefused as refused:
                 error = refused.message
             else:
@@ -66,8 +75,11 @@ def pick_winners(request, page_id: int):
             for e in entries
             if request.POST.get(f"rank-{e.pk}", "").strip().isdigit()
         }
+        mentioned = set(mentions)
+        statement = request.POST.get("statement", "")
     for entry in entries:
         entry.current_rank = current.get(entry.pk, "")
+        entry.mentioned = entry.pk in mentioned
     response = TemplateResponse(
         request,
         "contests/admin/pick_winners.html",
@@ -76,6 +88,7 @@ def pick_winners(request, page_id: int):
             "header_icon": "trophy",
             "contest": contest,
             "entries": entries,
+            "statement": statement,
             "refusal": refusal,
             "error": error,
         },

@@ -247,6 +247,12 @@ class ContestPage(RoutablePageMixin, Page):
 
         return views.contest_gallery(request, self)
 
+    @path("results/")
+    def results(self, request):
+        from contests import views
+
+        return views.results(request, self)
+
     @path("submit/")
     def submit(self, request):
         from contests import views
@@ -436,6 +442,7 @@ class ContestResult(models.Model):
     announced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    jury_statement = models.TextField(_("jury's statement"), blank=True, max_length=5000)
 
     class Meta:
         verbose_name = _("contest result")
@@ -459,6 +466,8 @@ class AwardQuerySet(models.QuerySet):
 class Award(models.Model):
     class Kind(models.TextChoices):
         WINNER = "winner", _("Winner")
+        MENTION = "mention", _("Honourable mention")
+        COMMUNITY = "community", _("Community Choice")
 
     contest = models.ForeignKey(ContestPage, on_delete=models.CASCADE, related_name="awards")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="awards")

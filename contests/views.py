@@ -84,7 +84,7 @@ def contest_gallery(request, contest: ContestPage):
             )
         )
     awards = (
-        list(Award.objects.public().filter(contest=contest))
+        list(Award.objects.public().filter(contest=contest, kind=Award.Kind.WINNER))
         if phase in (Phase.RESULTS, Phase.ARCHIVED)
         else []
     )
@@ -112,6 +112,31 @@ def contest_gallery(request, contest: ContestPage):
             "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
             if request.user.is_authenticated
             else None,
+        },
+    )
+
+
+def results(request, contest: ContestPage):
+    """Winners, honourable mentions, the Community Choice, the jury's statement and, now that
+    voting is closed and results are out, every entry's vote totals."""
+    now = timezone.now()
+    if contest.phase_at(now) not in (Phase.RESULTS, Phase.ARCHIVED):
+        raise Http404
+    awards = list(Award.objects.public().filter(contest=contest))
+    ranking = list(
+        Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
+    )
+    return contest.render(
+        request,
+        template="contests/results.html",
+        context_overrides={
+            "phase": contest.phase_at(now),
+            "winners": [a for a in awards if a.kind == Award.Kind.WINNER],
+            "mentions": [a for a in awards if a.kind == Award.Kind.MENTION],
+            "community": next((a for a in awards if a.kind == Award.Kind.COMMUNITY), None),
+            "statement": contest.result.jury_statement,
+            "ranking": ranking,
+            "scoring": contest.voting_method == VotingMethod.SCORE,
         },
     )
 
