@@ -199,7 +199,11 @@ def list_entries(request, slug: str, sort: str = "", q: str = ""):
     public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
     entries, _sort = gallery.gallery_entries(
-        contest, sort=sort, query=q[:100], seed=gallery.visitor_seed(request), now=timezone.now()
+        contest,
+        sort=sort,
+        query=q[:100],
+        seed=lambda: gallery.visitor_seed(request),
+        now=timezone.now(),
     )
     return _EntryList(entries.prefetch_related("extra_images", "tagged__tag"), contest)
 

@@ -11,6 +11,7 @@ ties. It works the same on SQLite and PostgreSQL.
 """
 
 import secrets
+from collections.abc import Callable
 
 from django.db.models import F, IntegerField, Q, Value
 from django.db.models.functions import Mod
@@ -47,10 +48,13 @@ def sorts_for(contest: ContestPage, now) -> list[str]:
     return sorts
 
 
-def gallery_entries(contest: ContestPage, *, sort: str, query: str, seed: tuple[int, int], now):
+def gallery_entries(
+    contest: ContestPage, *, sort: str, query: str, seed: Callable[[], tuple[int, int]], now
+):
     """Approved entries of the contest, searched and ordered; returns (queryset, sort used).
     An order that is not offered now (votes while totals are hidden) falls back to the
-    default, so the order itself never reveals hidden totals."""
+    default, so the order itself never reveals hidden totals. `seed` is called only for the
+    shuffle (so no session is created outside voting)."""
     sorts = sorts_for(contest, now)
     if sort not in sorts:
         sort = sorts[0]
@@ -65,7 +69,7 @@ def gallery_entries(contest: ContestPage, *, sort: str, query: str, seed: tuple[
     else:
         entries = entries.with_vote_counts()
         if sort == "shuffle":
-            a, b = seed
+            a, b = seed()
             entries = entries.annotate(
                 shuffle_key=Mod(
                     F("pk") * Value(a, output_field=IntegerField()) + Value(b),

@@ -65,7 +65,7 @@ def contest_gallery(request, contest: ContestPage):
         contest,
         sort=request.GET.get("sort", ""),
         query=query,
-        seed=gallery.visitor_seed(request),
+        seed=lambda: gallery.visitor_seed(request),
         now=now,
     )
     page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
