@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from community.errors import ActionRefused
 from community.rules import is_brand_staff, is_staff_of_brand
 from contests import rules, services
-from contests.models import Award, ContestPage, Entry
+from contests.models import Award, ContestPage, Entry, JuryScore
 
 
 def _ranking_from_post(post, entry_ids: list[int]) -> tuple[list[int], str | None]:
@@ -37,15 +38,17 @@ def pick_winners(request, page_id: int):
     if not is_staff_of_brand(request.user, contest.brand_id):
         raise PermissionDenied  # another brand's contest
     entries = list(
-        Entry.objects.public()
-        .filter(contest=contest)
-        .with_vote_counts()
-        .select_related("author")
-        .order_by("-vote_count", "created_at")
+        Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
     )
     current = {
         a.entry_id: a.rank for a in Award.objects.filter(contest=contest, kind=Award.Kind.WINNER)
     }
+    mentioned = set(
+        Award.objects.filter(contest=contest, kind=Award.Kind.MENTION).values_list(
+            "entry_id", flat=True
+        )
+    )
+    statement = getattr(getattr(contest, "result", None), "jury_statement", "")
     refusal = None
     try:
         rules.check_can_pick_winners(request.user, contest)
@@ -54,9 +57,16 @@ def pick_winners(request, page_id: int):
     error = None
     if request.method == "POST" and not refusal:
         ranking, error = _ranking_from_post(request.POST, [e.pk for e in entries])
+        mentions = [e.pk for e in entries if request.POST.get(f"mention-{e.pk}")]
         if not error:
             try:
-                services.pick_winners(contest, staff=request.user, entry_ids=ranking)
+                services.pick_winners(
+                    contest,
+                    staff=request.user,
+                    entry_ids=ranking,
+                    mention_ids=mentions,
+                    statement=request.POST.get("statement", ""),
+                )
             except ActionRefused as refused:
                 error = refused.message
             else:
@@ -67,8 +77,11 @@ def pick_winners(request, page_id: int):
             for e in entries
             if request.POST.get(f"rank-{e.pk}", "").strip().isdigit()
         }
+        mentioned = set(mentions)
+        statement = request.POST.get("statement", "")
     for entry in entries:
         entry.current_rank = current.get(entry.pk, "")
+        entry.mentioned = entry.pk in mentioned
     response = TemplateResponse(
         request,
         "contests/admin/pick_winners.html",
@@ -77,6 +90,93 @@ def pick_winners(request, page_id: int):
             "header_icon": "trophy",
             "contest": contest,
             "entries": entries,
+            "statement": statement,
+            "refusal": refusal,
+            "error": error,
+        },
+    )
+    if error:
+        response.status_code = 400
+    return response
+
+
+def jury(request, page_id: int):
+    """Brand staff shortlist entries, score them on the contest's criteria, and read the
+    aggregated jury table (sortable by any column)."""
+    if not is_brand_staff(request.user):
+        raise PermissionDenied
+    contest = get_object_or_404(ContestPage.objects.select_related("result"), pk=page_id)
+    refusal = None
+    try:
+        rules.check_can_judge(request.user, contest)
+    except ActionRefused as refused:
+        refusal = refused.message
+    error = None
+    typed: dict[str, str] = {}
+    if request.method == "POST" and not refusal:
+        try:
+            if request.POST.get("action") == "shortlist":
+                ids = [int(v) for v in request.POST.getlist("shortlist") if v.isdigit()]
+                services.set_shortlist(contest, staff=request.user, entry_ids=ids)
+                messages.success(request, _("Shortlist saved."))
+            else:
+                entry_id = request.POST.get("entry", "")
+                entry = get_object_or_404(
+                    Entry.objects.public().filter(contest=contest),
+                    pk=int(entry_id) if entry_id.isdigit() else 0,
+                )
+                entry.contest = contest
+                prefix = f"score-{entry.pk}-"
+                scores = {
+                    int(k[len(prefix) :]): v
+                    for k, v in request.POST.items()
+                    if k.startswith(prefix) and k[len(prefix) :].isdigit()
+                }
+                typed = {k: v for k, v in request.POST.items() if k.startswith("score-")}
+                services.score_entry(entry, juror=request.user, scores=scores)
+                messages.success(
+                    request, _("Your scores for “%(title)s” are saved.") % {"title": entry.title}
+                )
+        except ActionRefused as refused:
+            error = refused.message
+        else:
+            return redirect(
+                reverse("contests_admin:jury", args=[contest.pk])
+                + "?order="
+                + request.GET.get("order", "overall")
+            )
+    order = request.GET.get("order", "overall")
+    criteria, rows = services.jury_table(contest, order)
+    mine = {
+        (s.entry_id, s.criterion_id): s.score
+        for s in JuryScore.objects.filter(juror=request.user, entry__contest=contest)
+    }
+    for row in rows:
+        row["my_scores"] = [
+            {
+                "criterion": c,
+                "name": f"score-{row['entry'].pk}-{c.pk}",
+                "value": typed.get(f"score-{row['entry'].pk}-{c.pk}")
+                or mine.get((row["entry"].pk, c.pk), ""),
+            }
+            for c in criteria
+        ]
+    shortlisted = {row["entry"].pk for row in rows}
+    candidates = list(
+        Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
+    )
+    response = TemplateResponse(
+        request,
+        "contests/admin/jury.html",
+        {
+            "page_title": _("Jury of %(title)s") % {"title": contest.title},
+            "header_icon": "group",
+            "contest": contest,
+            "criteria": criteria,
+            "rows": rows,
+            "order": order,
+            "candidates": candidates,
+            "shortlisted": shortlisted,
             "refusal": refusal,
             "error": error,
         },

@@ -3,12 +3,14 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from contests import services
+from community.rules import is_brand_staff
+from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
 from contests.phases import Phase
 
@@ -67,6 +69,39 @@ class VoteOut(Schema):
 
 class WinnersIn(Schema):
     entries: list[int]
+    mentions: list[int] = []
+    statement: str | None = None
+
+
+class ShortlistIn(Schema):
+    entries: list[int]
+
+
+class JuryScoresIn(Schema):
+    scores: dict[int, int]
+
+
+class TotalOut(Schema):
+    entry_id: int
+    title: str
+    votes: int
+    average: float | None = None
+
+
+class ResultsOut(Schema):
+    winners: list[WinnerOut]
+    mentions: list[WinnerOut]
+    community_choice: EntryOut | None
+    statement: str
+    totals: list[TotalOut]
+
+
+class JuryRowOut(Schema):
+    entry_id: int
+    title: str
+    averages: dict[str, float | None]
+    overall: float | None
+    jurors: int
 
 
 class EntryCreateIn(Schema):
@@ -158,17 +193,19 @@ def get_contest(request, slug: str):
 
 @router.get("contests/{slug}/entries", response=list[EntryOut])
 @paginate(PageNumberPagination, page_size=24)
-def list_entries(request, slug: str):
+def list_entries(request, slug: str, sort: str = "", q: str = ""):
+    """Approved entries. `sort`: "shuffle" (the default during voting: a per-visitor order,
+    stable across pages within the session), "newest", or "votes" (only when totals are
+    public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
-    entries = (
-        Entry.objects.public()
-        .filter(contest=contest)
-        .with_vote_counts()
-        .select_related("author")
-        .prefetch_related("extra_images", "tagged__tag")
-        .order_by("-created_at", "-pk")
+    entries, _sort = gallery.gallery_entries(
+        contest,
+        sort=sort,
+        query=q[:100],
+        seed=lambda: gallery.visitor_seed(request),
+        now=timezone.now(),
     )
-    return _EntryList(entries, contest)
+    return _EntryList(entries.prefetch_related("extra_images", "tagged__tag"), contest)
 
 
 class _EntryList:
@@ -278,8 +315,91 @@ def list_winners(request, slug: str):
 )
 def pick_winners(request, slug: str, data: WinnersIn):
     contest = _get_contest(slug)
-    services.pick_winners(contest, staff=request.user, entry_ids=data.entries)
+    services.pick_winners(
+        contest,
+        staff=request.user,
+        entry_ids=data.entries,
+        mention_ids=data.mentions,
+        statement=data.statement,
+    )
     return Status(200, list_winners(request, slug))
+
+
+@router.get("contests/{slug}/results", response={200: ResultsOut, 409: ErrorOut})
+def get_results(request, slug: str):
+    """Winners, honourable mentions, the Community Choice, the jury's statement and every
+    entry's vote totals: only once the results are announced."""
+    contest = _get_contest(slug)
+    if contest.phase not in (Phase.RESULTS, Phase.ARCHIVED):
+        return Status(409, {"detail": _("The results are not announced yet.")})
+    out: dict = {"winners": [], "mentions": [], "community_choice": None}
+    for award in Award.objects.public().filter(contest=contest):
+        award.entry.vote_count = award.vote_count
+        item = {"rank": award.rank, "entry": entry_out(award.entry, contest)}
+        if award.kind == Award.Kind.COMMUNITY:
+            out["community_choice"] = item["entry"]
+        else:
+            out["winners" if award.kind == Award.Kind.WINNER else "mentions"].append(item)
+    out["statement"] = contest.result.jury_statement
+    out["totals"] = [
+        {
+            "entry_id": e.pk,
+            "title": e.title,
+            "votes": e.vote_count,
+            "average": getattr(e, "score_average", None),
+        }
+        for e in Entry.objects.public().filter(contest=contest).ranked(contest)
+    ]
+    return Status(200, out)
+
+
+@router.put(
+    "contests/{slug}/shortlist",
+    response={200: list[int], 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def set_shortlist(request, slug: str, data: ShortlistIn):
+    return Status(
+        200, services.set_shortlist(_get_contest(slug), staff=request.user, entry_ids=data.entries)
+    )
+
+
+@router.put(
+    "entries/{entry_id}/jury-scores",
+    response={200: dict[int, int], 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def score_entry(request, entry_id: int, data: JuryScoresIn):
+    """A jury member's 1–10 scores of a shortlisted entry, by criterion id."""
+    entry = _public_entry(entry_id)
+    saved = services.score_entry(entry, juror=request.user, scores=data.scores)
+    return Status(200, {row.criterion_id: row.score for row in saved})
+
+
+@router.get(
+    "contests/{slug}/jury",
+    response={200: list[JuryRowOut], 403: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+)
+def jury_table(request, slug: str, order: str = "overall"):
+    """The aggregated jury table (brand staff only)."""
+    contest = _get_contest(slug)
+    if not is_brand_staff(request.user):
+        return Status(403, {"detail": _("Only brand staff can judge entries.")})
+    criteria, rows = services.jury_table(contest, order)
+    return Status(
+        200,
+        [
+            {
+                "entry_id": row["entry"].pk,
+                "title": row["entry"].title,
+                "averages": {c.name: avg for c, avg in zip(criteria, row["averages"], strict=True)},
+                "overall": row["overall"],
+                "jurors": row["jurors"],
+            }
+            for row in rows
+        ],
+    )
 
 
 def _visible_entry(request, entry_id: int) -> Entry:

@@ -51,7 +51,7 @@ class EntryTextForm(forms.Form):
 class EntryForm(EntryTextForm):
     # A plain file field: the service decodes the file and says exactly what is wrong with it.
     image = forms.FileField(
-        label=_("Cover image"),
+        label=_("Design image"),
         widget=forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
     )
     more_images = MultipleFileField(

@@ -12,7 +12,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -154,6 +154,12 @@ class ContestPage(RoutablePageMixin, Page):
             ],
             heading=_("Dates"),
         ),
+        InlinePanel(
+            "jury_criteria",
+            heading=_("Jury criteria"),
+            label=_("Criterion"),
+            help_text=_("Each jury member scores each shortlisted entry from 1 to 10 on these."),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("voting_method"),
@@ -245,6 +251,12 @@ class ContestPage(RoutablePageMixin, Page):
 
         return views.contest_gallery(request, self)
 
+    @path("results/")
+    def results(self, request):
+        from contests import views
+
+        return views.results(request, self)
+
     @path("submit/")
     def submit(self, request):
         from contests import views
@@ -298,9 +310,7 @@ class EntryQuerySet(ModeratedQuerySet):
         """Entries in community order for the contest's voting method: Bayesian average of the
         scores for score voting, number of votes otherwise; earlier entries win ties."""
         if contest.voting_method == VotingMethod.SCORE:
-            return self.with_scores().order_by(
-                "-ranking_score", "-vote_count", "created_at", "pk"
-            )
+            return self.with_scores().order_by("-ranking_score", "-vote_count", "created_at", "pk")
         return self.with_vote_counts().order_by("-vote_count", "created_at", "pk")
 
 
@@ -444,6 +454,7 @@ class ContestResult(models.Model):
     announced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    jury_statement = models.TextField(_("jury's statement"), blank=True, max_length=5000)
 
     class Meta:
         verbose_name = _("contest result")
@@ -467,6 +478,8 @@ class AwardQuerySet(models.QuerySet):
 class Award(models.Model):
     class Kind(models.TextChoices):
         WINNER = "winner", _("Winner")
+        MENTION = "mention", _("Honourable mention")
+        COMMUNITY = "community", _("Community Choice")
 
     contest = models.ForeignKey(ContestPage, on_delete=models.CASCADE, related_name="awards")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="awards")
@@ -490,3 +503,67 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest} #{self.rank}: {self.entry}"
+
+
+JURY_SCORE_MIN, JURY_SCORE_MAX = 1, 10
+
+
+class JuryCriterion(Orderable):
+    """What the jury scores entries on, defined per contest in the page editor."""
+
+    contest = ParentalKey(ContestPage, on_delete=models.CASCADE, related_name="jury_criteria")
+    name = models.CharField(_("criterion"), max_length=80)
+    description = models.CharField(_("what it means"), max_length=280, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("jury criterion")
+        verbose_name_plural = _("jury criteria")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shortlisting(models.Model):
+    """Brand staff put an approved entry on the contest's shortlist for the jury."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="shortlisting")
+    contest = models.ForeignKey(ContestPage, on_delete=models.CASCADE, related_name="shortlist")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shortlisted entry")
+        verbose_name_plural = _("shortlist")
+
+    def __str__(self) -> str:
+        return f"{self.contest_id}: {self.entry_id}"
+
+
+class JuryScore(models.Model):
+    """One jury member's 1–10 score of one shortlisted entry on one criterion."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="jury_scores")
+    criterion = models.ForeignKey(JuryCriterion, on_delete=models.CASCADE, related_name="scores")
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_scores"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "criterion", "juror"], name="jury_score_once"),
+            models.CheckConstraint(
+                condition=Q(score__gte=JURY_SCORE_MIN, score__lte=JURY_SCORE_MAX),
+                name="jury_score_in_range",
+            ),
+        ]
+        verbose_name = _("jury score")
+        verbose_name_plural = _("jury scores")
+
+    def __str__(self) -> str:
+        return f"{self.juror_id} → {self.entry_id} / {self.criterion_id}: {self.score}"

@@ -71,3 +71,15 @@ def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
         raise WrongPhase(_("This contest is archived: its results are final."))
     if phase not in (Phase.JUDGING, Phase.RESULTS):
         raise WrongPhase(_("Winners can be picked only after voting closes."))
+
+
+def check_can_judge(user: User, contest: ContestPage, now=None) -> None:
+    """Brand staff shortlist and score entries once submissions close, until the results."""
+    if not is_brand_staff(user):
+        raise NotAllowed(_("Only brand staff can judge entries."))
+    now = now or timezone.now()
+    phase = contest.phase_at(now)
+    if phase in (Phase.RESULTS, Phase.ARCHIVED):
+        raise WrongPhase(_("The results are announced: judging is over."))
+    if phase == Phase.DRAFT or contest.submissions_open_at_moment(now):
+        raise WrongPhase(_("Judging starts when submissions close."))

@@ -14,9 +14,12 @@ from django.utils.translation import ngettext
 from community.errors import InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
+from community.notifications import notify, notify_many
 from community.realtime import publish_after_commit
 from contests import rules
 from contests.models import (
+    JURY_SCORE_MAX,
+    JURY_SCORE_MIN,
     MAX_IMAGES_PER_ENTRY,
     SCORE_MAX,
     SCORE_MIN,
@@ -25,6 +28,9 @@ from contests.models import (
     ContestResult,
     Entry,
     EntryImage,
+    JuryCriterion,
+    JuryScore,
+    Shortlisting,
     Vote,
     VotingMethod,
 )
@@ -355,38 +361,254 @@ def withdraw_vote(entry: Entry, *, voter: User) -> bool:
     return bool(deleted)
 
 
+def community_choice(contest: ContestPage) -> Entry | None:
+    """The community's favourite by the contest's voting method (most votes, or the best
+    Bayesian average of scores); None when nobody voted."""
+    return (
+        Entry.objects.public().filter(contest=contest).ranked(contest).filter(vote_count__gt=0)
+    ).first()
+
+
 @transaction.atomic
-def pick_winners(contest: ContestPage, *, staff: User, entry_ids: list[int]) -> list[Award]:
-    """Brand staff rank the winners (first is first prize) and announce the results."""
+def pick_winners(
+    contest: ContestPage,
+    *,
+    staff: User,
+    entry_ids: list[int],
+    mention_ids: list[int] | None = None,
+    statement: str | None = None,
+) -> list[Award]:
+    """Brand staff rank the winners (first is first prize), optionally name honourable mentions
+    and write the jury's statement, and announce the results. The Community Choice award goes
+    to the community's favourite by the contest's voting method. The first announcement
+    notifies the winners and every participant."""
     rules.check_can_pick_winners(staff, contest)
+    mention_ids = list(mention_ids or [])
     if not entry_ids:
         raise InvalidInput(_("Pick at least one winning entry."), field="entries")
     if len(set(entry_ids)) != len(entry_ids):
         raise InvalidInput(_("Each entry can win only one place."), field="entries")
+    if len(set(mention_ids)) != len(mention_ids) or set(mention_ids) & set(entry_ids):
+        raise InvalidInput(
+            _("An entry is either a winner or an honourable mention, once."), field="mentions"
+        )
+    if statement is not None and len(statement) > 5000:
+        raise InvalidInput(
+            _("Keep the jury's statement under %(n)s characters.") % {"n": 5000},
+            field="statement",
+        )
     # Lock the contest so two staff members picking at once cannot interleave.
     ContestPage.objects.select_for_update().filter(pk=contest.pk).first()
-    entries = Entry.objects.public().filter(contest=contest).in_bulk(entry_ids)
-    missing = [pk for pk in entry_ids if pk not in entries]
+    entries = Entry.objects.public().filter(contest=contest).in_bulk(entry_ids + mention_ids)
+    missing = [pk for pk in entry_ids + mention_ids if pk not in entries]
     if missing:
         raise InvalidInput(
             _("These entries are not approved entries of this contest: %(ids)s")
             % {"ids": ", ".join(map(str, missing))},
             field="entries",
         )
-    Award.objects.filter(contest=contest, kind=Award.Kind.WINNER).delete()
+    Award.objects.filter(contest=contest).delete()
     awards = Award.objects.bulk_create(
-        Award(contest=contest, entry=entries[pk], rank=rank, awarded_by=staff)
-        for rank, pk in enumerate(entry_ids, start=1)
+        [
+            Award(contest=contest, entry=entries[pk], rank=rank, awarded_by=staff)
+            for rank, pk in enumerate(entry_ids, start=1)
+        ]
+        + [
+            Award(
+                contest=contest,
+                entry=entries[pk],
+                kind=Award.Kind.MENTION,
+                rank=rank,
+                awarded_by=staff,
+            )
+            for rank, pk in enumerate(mention_ids, start=1)
+        ]
     )
+    favourite = community_choice(contest)
+    if favourite is not None:
+        Award.objects.create(
+            contest=contest, entry=favourite, kind=Award.Kind.COMMUNITY, rank=1, awarded_by=staff
+        )
     result, created = ContestResult.objects.get_or_create(
         contest=contest, defaults={"announced_by": staff, "announced_at": timezone.now()}
     )
-    if not created:
+    if statement is not None and result.jury_statement != statement.strip():
+        result.jury_statement = statement.strip()
+        result.save(update_fields=["jury_statement"])
+    if created:
+        _notify_results(contest, entries, entry_ids, mention_ids, favourite)
+    else:
         logger.info("Winners of contest %s changed by %s", contest.pk, staff.pk)
     contest.result = result
     contest.__dict__.pop("results_announced_at", None)
+    winners = [a for a in awards if a.kind == Award.Kind.WINNER]
     publish_after_commit(
         contest_group(contest.pk),
-        {"type": "results.announced", "winners": [a.entry_id for a in awards]},
+        {"type": "results.announced", "winners": [a.entry_id for a in winners]},
     )
-    return awards
+    return winners
+
+
+def _notify_results(contest, entries, winner_ids, mention_ids, favourite) -> None:
+    url = contest.url + contest.reverse_subpage("results")
+    awarded: set[int] = set()
+    for rank, pk in enumerate(winner_ids, start=1):
+        entry = entries[pk]
+        notify(
+            entry.author,
+            kind="contest.won",
+            message=_("Your entry “%(title)s” won place %(rank)s in “%(contest)s”!")
+            % {"title": entry.title, "rank": rank, "contest": contest.title},
+            url=url,
+        )
+        awarded.add(entry.author_id)
+    for pk in mention_ids:
+        entry = entries[pk]
+        notify(
+            entry.author,
+            kind="contest.mention",
+            message=_("Your entry “%(title)s” received an honourable mention in “%(contest)s”.")
+            % {"title": entry.title, "contest": contest.title},
+            url=url,
+        )
+        awarded.add(entry.author_id)
+    if favourite is not None:
+        notify(
+            favourite.author,
+            kind="contest.community_choice",
+            message=_("Your entry “%(title)s” is the Community Choice of “%(contest)s”!")
+            % {"title": favourite.title, "contest": contest.title},
+            url=url,
+        )
+        awarded.add(favourite.author_id)
+    participants = User.objects.filter(
+        pk__in=Entry.objects.filter(contest=contest).values("author_id")
+    ).exclude(pk__in=awarded)
+    notify_many(
+        participants,
+        kind="contest.results",
+        message=_("The results of “%(contest)s” are out. Thank you for taking part!")
+        % {"contest": contest.title},
+        url=url,
+    )
+
+
+# Judging -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_shortlist(contest: ContestPage, *, staff: User, entry_ids: list[int]) -> list[int]:
+    """Brand staff choose the shortlist the jury scores (replacing the previous one). Scores of
+    entries taken off the list are kept, in case they come back."""
+    rules.check_can_judge(staff, contest)
+    wanted = set(entry_ids)
+    found = set(
+        Entry.objects.public().filter(contest=contest, pk__in=wanted).values_list("pk", flat=True)
+    )
+    if missing := sorted(wanted - found):
+        raise InvalidInput(
+            _("These entries are not approved entries of this contest: %(ids)s")
+            % {"ids": ", ".join(map(str, missing))},
+            field="entries",
+        )
+    Shortlisting.objects.filter(contest=contest).exclude(entry_id__in=found).delete()
+    existing = set(Shortlisting.objects.filter(contest=contest).values_list("entry_id", flat=True))
+    Shortlisting.objects.bulk_create(
+        Shortlisting(contest=contest, entry_id=pk, added_by=staff) for pk in found - existing
+    )
+    return sorted(found)
+
+
+@transaction.atomic
+def score_entry(entry: Entry, *, juror: User, scores: dict[int, int]) -> list[JuryScore]:
+    """A jury member scores a shortlisted entry from 1 to 10 on every criterion of the contest
+    (scoring again replaces their scores)."""
+    contest = entry.contest
+    rules.check_can_judge(juror, contest)
+    if not Shortlisting.objects.filter(entry=entry, contest=contest).exists():
+        raise InvalidInput(_("Only shortlisted entries are scored by the jury."), field="entry")
+    criteria = list(JuryCriterion.objects.filter(contest=contest))
+    if not criteria:
+        raise InvalidInput(_("This contest has no jury criteria yet."), field="scores")
+    cleaned: dict[int, int] = {}
+    for criterion in criteria:
+        raw = scores.get(criterion.pk, scores.get(str(criterion.pk)))
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not JURY_SCORE_MIN <= value <= JURY_SCORE_MAX:
+            raise InvalidInput(
+                _("Score “%(criterion)s” from %(min)s to %(max)s.")
+                % {"criterion": criterion.name, "min": JURY_SCORE_MIN, "max": JURY_SCORE_MAX},
+                field=f"criterion-{criterion.pk}",
+            )
+        cleaned[criterion.pk] = value
+    saved = []
+    for criterion_id, value in cleaned.items():
+        row, _created = JuryScore.objects.update_or_create(
+            entry=entry,
+            criterion_id=criterion_id,
+            juror=juror,
+            defaults={"score": value, "scored_at": timezone.now()},
+        )
+        saved.append(row)
+    return saved
+
+
+JURY_ORDERS = ("overall", "jurors", "title", "votes")
+
+
+def jury_table(contest: ContestPage, order: str = "overall") -> tuple[list, list[dict]]:
+    """The jury's aggregated scores of the shortlist: per entry, the average per criterion,
+    the overall average (mean of the criterion averages) and the number of jurors.
+    `order` is "overall", "jurors", "title", "votes" or "criterion-<id>" (descending numbers).
+    Three queries, whatever the number of entries, jurors and scores."""
+    criteria = list(JuryCriterion.objects.filter(contest=contest))
+    entries = list(
+        Entry.objects.public()
+        .filter(contest=contest, shortlisting__isnull=False)
+        .ranked(contest)
+        .select_related("author")
+    )
+    averages: dict[tuple[int, int], float] = {
+        (row["entry_id"], row["criterion_id"]): row["average"]
+        for row in JuryScore.objects.filter(entry__in=entries, criterion__in=criteria)
+        .values("entry_id", "criterion_id")
+        .annotate(average=Avg("score"))
+    }
+    jurors = dict(
+        JuryScore.objects.filter(entry__in=entries)
+        .values("entry_id")
+        .annotate(n=Count("juror", distinct=True))
+        .values_list("entry_id", "n")
+    )
+    rows = []
+    for entry in entries:
+        per = [averages.get((entry.pk, c.pk)) for c in criteria]
+        given = [a for a in per if a is not None]
+        rows.append(
+            {
+                "entry": entry,
+                "averages": per,
+                "overall": sum(given) / len(given) if given else None,
+                "jurors": jurors.get(entry.pk, 0),
+                "votes": entry.vote_count,
+            }
+        )
+
+    def number(value):
+        return (value is not None, value or 0)
+
+    if order == "title":
+        rows.sort(key=lambda r: r["entry"].title.lower())
+    elif order in ("jurors", "votes"):
+        rows.sort(key=lambda r: r[order], reverse=True)
+    elif order.startswith("criterion-") and order[10:].isdigit():
+        ids = [c.pk for c in criteria]
+        index = ids.index(int(order[10:])) if int(order[10:]) in ids else None
+        if index is not None:
+            rows.sort(key=lambda r: number(r["averages"][index]), reverse=True)
+    else:
+        rows.sort(key=lambda r: number(r["overall"]), reverse=True)
+    return criteria, rows

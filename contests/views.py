@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from community.errors import ActionRefused, InvalidInput
 from community.images import RENDITION_WIDTHS, get_rendition, private_storage
 from community.rules import is_moderator
-from contests import rules, services
+from contests import gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
 from contests.models import (
     MAX_IMAGES_PER_ENTRY,
@@ -60,14 +60,16 @@ def _countdown(contest: ContestPage, now) -> dict | None:
 def contest_gallery(request, contest: ContestPage):
     now = timezone.now()
     phase = contest.phase_at(now)
-    entries = (
-        Entry.objects.public()
-        .filter(contest=contest)
-        .with_vote_counts()
-        .select_related("author")
-        .order_by("-created_at", "-pk")
+    query = request.GET.get("q", "")[:100]
+    entries, sort = gallery.gallery_entries(
+        contest,
+        sort=request.GET.get("sort", ""),
+        query=query,
+        seed=lambda: gallery.visitor_seed(request),
+        now=now,
     )
     page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {k: v for k, v in (("sort", request.GET.get("sort", "")), ("q", query)) if v}
     voted_ids: set[int] = set()
     own_submissions = []
     if request.user.is_authenticated:
@@ -82,7 +84,7 @@ def contest_gallery(request, contest: ContestPage):
             )
         )
     awards = (
-        list(Award.objects.public().filter(contest=contest))
+        list(Award.objects.public().filter(contest=contest, kind=Award.Kind.WINNER))
         if phase in (Phase.RESULTS, Phase.ARCHIVED)
         else []
     )
@@ -92,6 +94,10 @@ def contest_gallery(request, contest: ContestPage):
             "phase": phase,
             "countdown": _countdown(contest, now),
             "entries_page": page,
+            "sort": sort,
+            "sorts": [(key, gallery.SORT_LABELS[key]) for key in gallery.sorts_for(contest, now)],
+            "query": query,
+            "page_query": urlencode(params) + "&" if params else "",
             "voted_ids": voted_ids,
             "own_submissions": own_submissions,
             "awards": awards,
@@ -106,6 +112,31 @@ def contest_gallery(request, contest: ContestPage):
             "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
             if request.user.is_authenticated
             else None,
+        },
+    )
+
+
+def results(request, contest: ContestPage):
+    """Winners, honourable mentions, the Community Choice, the jury's statement and, now that
+    voting is closed and results are out, every entry's vote totals."""
+    now = timezone.now()
+    if contest.phase_at(now) not in (Phase.RESULTS, Phase.ARCHIVED):
+        raise Http404
+    awards = list(Award.objects.public().filter(contest=contest))
+    ranking = list(
+        Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
+    )
+    return contest.render(
+        request,
+        template="contests/results.html",
+        context_overrides={
+            "phase": contest.phase_at(now),
+            "winners": [a for a in awards if a.kind == Award.Kind.WINNER],
+            "mentions": [a for a in awards if a.kind == Award.Kind.MENTION],
+            "community": next((a for a in awards if a.kind == Award.Kind.COMMUNITY), None),
+            "statement": contest.result.jury_statement,
+            "ranking": ranking,
+            "scoring": contest.voting_method == VotingMethod.SCORE,
         },
     )
 

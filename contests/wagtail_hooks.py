@@ -32,6 +32,13 @@ def _winners_button(page, user, priority):
             priority=priority,
             page=page,
         )
+        yield PageMenuItem(
+            _("Jury"),
+            reverse("contests_admin:jury", args=[page.pk]),
+            icon_name="group",
+            priority=priority + 1,
+            page=page,
+        )
 
 
 @hooks.register("register_page_header_buttons")

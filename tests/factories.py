@@ -157,9 +157,19 @@ def make_entry(
     )
     upload = kwargs.pop("image", None) or image_upload()
     from community.images import clean_uploaded_image
+    from contests.models import EntryImage
 
     cleaned = clean_uploaded_image(upload)
     entry.image.save(cleaned.name, cleaned, save=False)
+    extras = []
+    for position in range(kwargs.pop("extra_images", 0)):  # further images after the cover
+        extra = EntryImage(sort_order=position)
+        more = clean_uploaded_image(image_upload(color=(40 * position, 90, 160)))
+        extra.image.save(more.name, more, save=False)
+        extras.append(extra)
+    entry.extra_images = extras
+    if tags := kwargs.pop("tags", None):
+        entry.tags.set(tags)
     entry.save()
     item = moderation_services.submit_for_moderation(entry, user=author)
     if approved:

@@ -73,7 +73,7 @@ def test_design_contest_journey():
     assert "Aurora cup" in staff.get(winners_url).content.decode()
     response = staff.post(winners_url, {f"rank-{entry.pk}": "1"})
     assert response.status_code == 302
-    assert Award.objects.get().entry == entry
+    assert Award.objects.get(kind="winner").entry == entry
 
     results = Client().get(contest.url).content.decode()
     assert "Winners" in results and "Aurora cup" in results and 'data-rank="1"' in results

@@ -62,7 +62,9 @@ def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
     for contest in contests.values():
         assert Entry.objects.public().filter(contest=contest).count() >= 2
     assert Vote.objects.filter(contest=contests["espresso-collection-spring"]).exists()
-    winners = Award.objects.filter(contest=contests["holiday-travel-mug"]).order_by("rank")
+    winners = Award.objects.filter(contest=contests["holiday-travel-mug"], kind="winner").order_by(
+        "rank"
+    )
     assert [a.rank for a in winners] == [1, 2, 3]
     counts = [a.entry.votes.count() for a in winners]
     assert counts == sorted(counts, reverse=True)

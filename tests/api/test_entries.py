@@ -37,7 +37,7 @@ class TestGallery:
         add_votes(first, 3)
         add_votes(second, 1)
 
-        response = client.get(api(f"contests/{contest.slug}/entries"))
+        response = client.get(api(f"contests/{contest.slug}/entries"), {"sort": "newest"})
         assert response.status_code == 200
         body = response.json()
         assert body["count"] == 2
@@ -77,13 +77,24 @@ class TestGallery:
         entries = [factories.make_entry(contest, author=factories.UserFactory()) for _ in range(26)]
         newest_first = [e.pk for e in reversed(entries)]
 
-        page1 = client.get(api(f"contests/{contest.slug}/entries")).json()
+        newest = {"sort": "newest"}
+        page1 = client.get(api(f"contests/{contest.slug}/entries"), newest).json()
         assert page1["count"] == 26
         assert [e["id"] for e in page1["items"]] == newest_first[:24]
 
-        page2 = client.get(api(f"contests/{contest.slug}/entries"), {"page": 2}).json()
+        page2 = client.get(api(f"contests/{contest.slug}/entries"), {**newest, "page": 2}).json()
         assert page2["count"] == 26
         assert [e["id"] for e in page2["items"]] == newest_first[24:]
+
+        # During voting the default is this visitor's shuffle: every entry exactly once.
+        shuffled = [
+            e["id"]
+            for page in (1, 2)
+            for e in client.get(api(f"contests/{contest.slug}/entries"), {"page": page}).json()[
+                "items"
+            ]
+        ]
+        assert sorted(shuffled) == sorted(newest_first) and shuffled != newest_first
 
         beyond = client.get(api(f"contests/{contest.slug}/entries"), {"page": 9}).json()
         assert beyond == {"items": [], "count": 26}
@@ -96,8 +107,9 @@ class TestGalleryQueries:
     """The gallery costs a fixed number of queries whatever the number of entries."""
 
     # view restrictions, contest, the page of entries (authors and vote counts joined), count,
-    # and one prefetch each for the further images and the tags of the page
-    MAX_QUERIES = 6
+    # one prefetch each for the further images and the tags of the page, and the session that
+    # holds the visitor's shuffle seed
+    MAX_QUERIES = 7
 
     def count_queries(self, client, contest) -> int:
         with CaptureQueriesContext(connection) as ctx:

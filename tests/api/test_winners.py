@@ -54,7 +54,9 @@ class TestPick:
         assert [c["slug"] for c in client.get(api("contests"), {"phase": "results"}).json()] == [
             contest.slug
         ]
-        assert list(Award.objects.values_list("rank", "entry_id", "awarded_by")) == [
+        assert list(
+            Award.objects.filter(kind="winner").values_list("rank", "entry_id", "awarded_by")
+        ) == [
             (1, second.pk, staff.pk),
             (2, first.pk, staff.pk),
         ]
@@ -66,7 +68,9 @@ class TestPick:
         response = pick(staff_client, contest, [third.pk])
         assert response.status_code == 200
         assert [(w["rank"], w["entry"]["id"]) for w in response.json()] == [(1, third.pk)]
-        assert list(Award.objects.values_list("rank", "entry_id")) == [(1, third.pk)]
+        assert list(Award.objects.filter(kind="winner").values_list("rank", "entry_id")) == [
+            (1, third.pk)
+        ]
         assert ContestResult.objects.count() == 1
 
     def test_needs_csrf(self, staff, contest, entries):
@@ -77,7 +81,7 @@ class TestPick:
         assert not Award.objects.exists()
         ok = client.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
         assert ok.status_code == 200
-        assert Award.objects.get().entry == entries[0]
+        assert Award.objects.get(kind="winner").entry == entries[0]
 
 
 class TestWho:

@@ -147,9 +147,9 @@ def test_design_contest_journey(live_server, new_context, mailoutbox, screenshot
     screenshot(admin, "journey-5-pick-winners")
     admin.get_by_role("button", name="Save winners and publish results").click()
     expect(admin.get_by_text("Winners saved: the results are public.")).to_be_visible()
-    assert list(Award.objects.filter(contest=contest).values_list("entry_id", "rank")) == [
-        (entry.pk, 1)
-    ]
+    assert list(
+        Award.objects.filter(contest=contest, kind="winner").values_list("entry_id", "rank")
+    ) == [(entry.pk, 1)]
 
     # 6. A signed-out visitor sees the entry among the winners.
     visitor = new_context().new_page()

@@ -296,3 +296,9 @@ class TestPages:
         assert document.url in page and "Download the design template" in page
         form = client_for(member).get(f"{contest.url}submit/").content.decode()
         assert 'data-testid="design-template"' in form
+
+
+def test_factory_makes_entries_with_several_images_and_tags(contest):
+    entry = factories.make_entry(contest, extra_images=2, tags=["blue"])
+    assert entry.live and entry.extra_images.count() == 2 and list(entry.tags.names()) == ["blue"]
+    assert len(entry.moderation_preview()["images"]) == 3

@@ -1,0 +1,163 @@
+"""The fair gallery: per-visitor shuffle during voting, sorting, search, pagination, and a
+number of queries that does not grow with entries or votes."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from contests import gallery
+from contests.models import Entry, Vote
+from contests.views import GALLERY_PAGE_SIZE
+from moderation.models import ModerationStatus
+from tests import factories
+from tests.api.conftest import api
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def bulk_entries(contest, n: int, *, votes_each: int = 0, title="Cup") -> list[Entry]:
+    """Approved entries straight into the table (fast), with `votes_each` votes each."""
+    authors = factories.UserFactory.create_batch(3)
+    now = timezone.now()
+    entries = Entry.objects.bulk_create(
+        Entry(
+            contest=contest,
+            author=authors[i % 3],
+            title=f"{title} {i}",
+            description=f"Design number {i}",
+            image=f"entries/bulk/{i}.png",
+            image_width=64,
+            image_height=48,
+            live=True,
+            moderation_status=ModerationStatus.APPROVED,
+            created_at=now - timezone.timedelta(minutes=i),
+        )
+        for i in range(n)
+    )
+    if votes_each:
+        voters = factories.UserFactory.create_batch(votes_each)
+        Vote.objects.bulk_create(
+            Vote(contest=contest, entry=e, voter=v) for e in entries for v in voters
+        )
+    return entries
+
+
+def ids_on_pages(client, url, pages) -> list[int]:
+    import re
+
+    ids = []
+    for page in range(1, pages + 1):
+        html = client.get(f"{url}{'&' if '?' in url else '?'}page={page}").content.decode()
+        ids += [int(x) for x in re.findall(r'class="card entry-card" data-entry-id="(\d+)"', html)]
+    return ids
+
+
+class TestShuffle:
+    def test_each_visitor_has_a_stable_order_without_gaps_or_repeats(self):
+        contest = factories.make_contest("voting")
+        entries = bulk_entries(contest, 3 * GALLERY_PAGE_SIZE - 5)
+        first, second = Client(), Client()
+        order = ids_on_pages(first, contest.url, 3)
+        assert sorted(order) == sorted(e.pk for e in entries)  # nothing missing or repeated
+        assert ids_on_pages(first, contest.url, 3) == order  # stable across visits
+        other = ids_on_pages(second, contest.url, 3)
+        assert sorted(other) == sorted(order) and other != order  # another visitor, another order
+        newest = [e.pk for e in sorted(entries, key=lambda e: e.created_at, reverse=True)]
+        assert order != newest
+
+    def test_shuffle_is_a_permutation(self):
+        keys = {(12345 * pk + 678) % gallery.PRIME for pk in range(1, 5000)}
+        assert len(keys) == 4999
+
+    def test_outside_voting_the_default_is_newest(self):
+        contest = factories.make_contest("submissions")
+        entries = bulk_entries(contest, 5)
+        assert ids_on_pages(Client(), contest.url, 1) == [e.pk for e in entries]
+
+
+class TestSortAndSearch:
+    def test_sort_by_votes_when_totals_are_public(self):
+        contest = factories.make_contest("voting")
+        low, high = bulk_entries(contest, 2)
+        Vote.objects.bulk_create(
+            Vote(contest=contest, entry=high, voter=v)
+            for v in factories.UserFactory.create_batch(3)
+        )
+        client = Client()
+        assert ids_on_pages(client, f"{contest.url}?sort=votes", 1) == [high.pk, low.pk]
+        assert ids_on_pages(client, f"{contest.url}?sort=newest", 1) == [low.pk, high.pk]
+
+    def test_no_sort_by_votes_while_totals_are_hidden(self):
+        contest = factories.make_contest("voting", show_running_totals=False)
+        bulk_entries(contest, 3)
+        html = Client().get(contest.url, {"sort": "votes"}).content.decode()
+        assert 'value="votes"' not in html and 'value="shuffle" selected' in html
+
+    def test_search_in_title_and_description_keeps_the_query_in_pagination(self):
+        contest = factories.make_contest("voting")
+        bulk_entries(contest, GALLERY_PAGE_SIZE + 2, title="Tulip")
+        bulk_entries(contest, 3, title="Rose")
+        client = Client()
+        html = client.get(contest.url, {"q": "tulip", "sort": "newest"}).content.decode()
+        assert "Rose" not in html and 'value="tulip"' in html
+        assert "?sort=newest&amp;q=tulip&amp;page=2" in html
+        # "Design number 1", 10…19 among the tulips and "Design number 1" among the roses
+        assert len(ids_on_pages(client, f"{contest.url}?q=number+1&sort=newest", 1)) == 12
+        assert "No entries match" in client.get(contest.url, {"q": "zzz"}).content.decode()
+
+    def test_the_api_sorts_and_searches_the_same_way(self):
+        contest = factories.make_contest("voting")
+        bulk_entries(contest, 4, title="Tulip")
+        bulk_entries(contest, 2, title="Rose")
+        client = Client()
+        body = client.get(api(f"contests/{contest.slug}/entries"), {"q": "rose"}).json()
+        assert body["count"] == 2
+        first = [
+            e["id"] for e in client.get(api(f"contests/{contest.slug}/entries")).json()["items"]
+        ]
+        again = [
+            e["id"] for e in client.get(api(f"contests/{contest.slug}/entries")).json()["items"]
+        ]
+        assert first == again and len(first) == 6
+
+
+class TestQueriesDoNotGrow:
+    """Pinned: the same number of queries with 10 and with 500 entries (and their votes)."""
+
+    def queries(self, client, url, django_assert_num_queries, expected):
+        client.get(url)  # the session and site caches are warm, as for a returning visitor
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
+
+    @pytest.mark.parametrize("n", [10, 500])
+    def test_gallery(self, n, django_assert_num_queries):
+        contest = factories.make_contest("voting")
+        bulk_entries(contest, n, votes_each=2)
+        client = client_for(factories.UserFactory())
+        self.queries(client, contest.url, django_assert_num_queries, GALLERY_QUERIES)
+
+    @pytest.mark.parametrize("n", [10, 500])
+    def test_entry_page(self, n, django_assert_num_queries):
+        contest = factories.make_contest("voting")
+        entries = bulk_entries(contest, n, votes_each=2)
+        client = client_for(factories.UserFactory())
+        url = entries[0].get_absolute_url()
+        self.queries(client, url, django_assert_num_queries, ENTRY_QUERIES)
+
+    @pytest.mark.parametrize("n", [10, 500])
+    def test_api_listing(self, n, django_assert_num_queries):
+        contest = factories.make_contest("voting")
+        bulk_entries(contest, n, votes_each=2)
+        client = Client()
+        self.queries(
+            client, api(f"contests/{contest.slug}/entries"), django_assert_num_queries, API_QUERIES
+        )
+
+
+# Site and page routing (5), view restrictions, contest result, session, count, the page of
+# entries (authors and vote counts joined), the visitor's votes on it, their pending entries,
+# notifications badge… — a constant; see the test ids for 10 and 500 entries.
+GALLERY_QUERIES = 18
+ENTRY_QUERIES = 17
+API_QUERIES = 7
