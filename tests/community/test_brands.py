@@ -180,9 +180,23 @@ def test_staff_create_a_contest_under_their_brand_page_in_the_admin(brands, staf
         "voting_open_at": "2030-02-02 10:00",
         "voting_close_at": "2030-03-01 10:00",
     }
-    form = {"title": "Winter cup", "slug": "winter-cup", "summary": "", "prize": "", **dates}
+    form = {
+        "title": "Winter cup",
+        "slug": "winter-cup",
+        "summary": "",
+        "prize": "",
+        "voting_method": "like",
+        "max_entries_per_member": "3",
+        "vote_budget": "5",
+        "jury_criteria-TOTAL_FORMS": "0",
+        "jury_criteria-INITIAL_FORMS": "0",
+        "jury_criteria-MIN_NUM_FORMS": "0",
+        "jury_criteria-MAX_NUM_FORMS": "1000",
+        **dates,
+    }
     refused = client.post(url, {**form, "brand": b.pk, "action-publish": "publish"})
     assert refused.status_code == 200  # the form again, with the error
+    assert "Select a valid choice" in refused.content.decode()  # only the parent page's brand
     assert not ContestPage.objects.filter(slug="winter-cup").exists()
     response = client.post(url, {**form, "brand": a.pk, "action-publish": "publish"})
     assert response.status_code == 302, response.content.decode()[:2000]

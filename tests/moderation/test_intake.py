@@ -77,7 +77,7 @@ def test_suspension_desk(moderator, member):
 @pytest.mark.parametrize("scope", ["site", "brand", "container"])
 def test_crisis_pause_at_each_scope(scope, moderator, member):
     contest = factories.make_contest("submissions")
-    elsewhere = factories.make_contest("submissions")  # another brand
+    elsewhere = factories.make_contest("submissions", brand=factories.BrandFactory())
     public = factories.make_entry(contest)
     pause = intake.pause_intake(
         actor=moderator,

@@ -56,7 +56,7 @@ def test_claim_next_skips_own_content_and_moves_on(contest):
 
 
 def test_filters_by_kind_brand_contest_flagged_and_reported(contest, moderator):
-    other = factories.make_contest("submissions")
+    other = factories.make_contest("submissions", brand=factories.BrandFactory())
     in_contest = factories.make_entry(contest, approved=False, title="In first")
     in_other = factories.make_entry(other, approved=False, title="In other")
     public = factories.make_entry(contest)
