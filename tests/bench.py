@@ -394,9 +394,9 @@ def _client(user=None) -> Client:
 
 def _body_size(response) -> int:
     if response.streaming:
-        size = sum(len(chunk) for chunk in response.streaming_content)
-        response.close()
-        return size
+        # The test client closes the response once its content is read (with the signal that
+        # would close the database connection disconnected): do not close it again.
+        return sum(len(chunk) for chunk in response.streaming_content)
     return len(response.content)
 
 
