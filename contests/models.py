@@ -379,6 +379,7 @@ class Entry(ModeratedModel, ClusterableModel):
         return [self.image_url(width, position) for position in range(1, count + 1)]
 
     moderation_related = ("contest",)
+    moderation_prefetch = ("extra_images",)
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """`self` is the submitted version (the revision's object) when `revision_id` is set."""

@@ -135,13 +135,13 @@ def author_histories(user_ids) -> dict[int, AuthorHistory]:
 
 
 def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
-    """Previews of the submitted versions. New content is read from its row (one query per
-    kind); an edit is read from its revision, since the row still holds the approved version."""
+    """Previews of the submitted versions, in a fixed number of queries per kind of content:
+    new content is read from its row; an edit from its revision (the row still holds the
+    approved version), reusing the relations loaded with the row."""
     items = list(items)
     by_model: dict = {}
     for item in items:
-        if not item.is_edit:
-            by_model.setdefault(item.content_type.model_class(), []).append(item.object_id)
+        by_model.setdefault(item.content_type.model_class(), []).append(item.object_id)
     rows = {}
     for model, ids in by_model.items():
         objects = model.objects.filter(pk__in=ids).select_related(*model.moderation_related)
@@ -151,9 +151,11 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
     entries = []
     for item in items:
         model = item.content_type.model_class()
-        obj = item.revision.as_object() if item.is_edit else rows.get((model, item.object_id))
+        obj = rows.get((model, item.object_id))
         if obj is None:
             continue
+        if item.is_edit:
+            obj = obj.version_from_revision(item.revision)
         preview = obj.moderation_preview(revision_id=item.revision_id if item.is_edit else None)
         images = preview.get("images") or (
             [preview["image_url"]] if preview.get("image_url") else []
