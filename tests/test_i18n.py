@@ -1,0 +1,117 @@
+"""Italian translation: pages render in Italian on request, the catalogue is complete, and the
+footer's language switcher changes the language."""
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "it" / "LC_MESSAGES" / "django.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+ENTRY_LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$')
+
+
+def parse_po(path: Path) -> list[dict]:
+    """A tiny .po reader: one dict per entry with its flags and its (unquoted) strings."""
+    entries, current, key = [], None, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if current:
+                entries.append(current)
+            current = None
+            continue
+        if current is None:
+            current = {"flags": set()}
+        if line.startswith("#,"):
+            current["flags"].update(flag.strip() for flag in line[2:].split(","))
+        elif line.startswith("#"):
+            continue
+        elif match := ENTRY_LINE.match(line):
+            key = match.group(1)
+            current[key] = ast.literal_eval(match.group(2))
+        else:  # a continuation line of the previous string
+            current[key] += ast.literal_eval(line)
+    return entries
+
+
+def test_the_catalogue_is_complete_and_compiled():
+    entries = parse_po(PO_FILE)
+    header, messages = entries[0], entries[1:]
+    assert header["msgid"] == "" and "Language: it" in header["msgstr"]
+    assert len(messages) > 600
+    assert not [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    untranslated = [
+        e["msgid"]
+        for e in messages
+        if not all(e[k] for k in e if k.startswith("msgstr"))
+        or not any(k.startswith("msgstr") for k in e)
+    ]
+    assert untranslated == []
+    plurals = [e for e in messages if "msgid_plural" in e]
+    assert plurals and all(e.get("msgstr[0]") and e.get("msgstr[1]") for e in plurals)
+    placeholder = re.compile(r"%\(\w+\)s")
+    for e in messages:
+        source = set(placeholder.findall(e["msgid"] + e.get("msgid_plural", "")))
+        for k in (k for k in e if k.startswith("msgstr")):
+            assert set(placeholder.findall(e[k])) <= source, e["msgid"]
+    with MO_FILE.open("rb") as compiled:  # the committed .mo matches the catalogue
+        catalog = gettext.GNUTranslations(compiled)
+    for e in messages:
+        if "msgid_plural" not in e and "msgctxt" not in e:
+            assert catalog.gettext(e["msgid"]) == e["msgstr"], e["msgid"]
+
+
+@pytest.fixture
+def contest(db):
+    return factories.make_contest("submissions", title="Tazza Aurora")
+
+
+def italian_client() -> Client:
+    return Client(headers={"accept-language": "it"})
+
+
+@pytest.mark.django_db
+def test_the_home_page_speaks_italian_on_request(contest):
+    html = italian_client().get("/").content.decode()
+    assert '<html lang="it">' in html
+    assert "Contest in corso" in html
+    assert "Unisciti alla community" in html
+    english = Client().get("/").content.decode()
+    assert '<html lang="en">' in english and "Contests now" in english
+
+
+@pytest.mark.django_db
+def test_a_contest_page_speaks_italian_with_the_language_cookie(contest):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
+    html = client.get(contest.url).content.decode()
+    assert "Candidature aperte" in html
+    assert "Invia il tuo design" in html
+    assert "Open for submissions" not in html
+
+
+@pytest.mark.django_db
+def test_the_footer_switcher_sets_the_language(contest):
+    client = Client()
+    html = client.get(contest.url).content.decode()
+    assert f'action="{reverse("set_language")}"' in html
+    assert '<label for="language-select">Language</label>' in html
+    assert f'name="next" value="{contest.url}"' in html
+    assert '<option value="it" lang="it">Italiano</option>' in html
+
+    response = client.post(reverse("set_language"), {"language": "it", "next": contest.url})
+    assert response.status_code == 302 and response["Location"] == contest.url
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "it"
+    html = client.get(contest.url).content.decode()
+    assert "Invia il tuo design" in html
+    assert '<option value="it" lang="it" selected>Italiano</option>' in html
+
+    client.post(reverse("set_language"), {"language": "en", "next": contest.url})
+    assert "Submit your design" in client.get(contest.url).content.decode()
