@@ -1,5 +1,4 @@
 from django.apps import apps
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -21,19 +20,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # cms asks the contests app through its queryset and knows nothing else of it.
+        # cms asks the contests app through its model and knows nothing else of it.
         contest_model = apps.get_model("contests", "ContestPage")
-        contests = list(
-            contest_model.objects.live()
-            .public()
-            .select_related("brand", "hero_image", "result")
-            .order_by("-submissions_open_at")
-        )
-        now = timezone.now()
-        for contest in contests:
-            contest.current_phase = contest.phase_at(now)
-        context["open_contests"] = [c for c in contests if c.current_phase.is_current]
-        context["past_contests"] = [c for c in contests if not c.current_phase.is_current]
+        context["open_contests"], context["past_contests"] = contest_model.current_and_past()
         return context
 
 

@@ -88,6 +88,30 @@ def _too_many_pixels(width: int, height: int, limit: int) -> ValidationError:
     )
 
 
+def private_image_response(name: str | None, size: str, *, public: bool):
+    """The response for a member image already judged visible to this request: the original
+    (`size` "original") or a WebP rendition of an allowed width. Only public (approved) images
+    may be kept by browsers and proxies."""
+    from django.http import FileResponse, Http404
+
+    if not name:
+        raise Http404
+    if size == "original":
+        path = name
+    elif size.isdigit() and int(size) in RENDITION_WIDTHS:
+        path = get_rendition(name, int(size))
+    else:
+        raise Http404
+    try:
+        handle = private_storage().open(path, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "public, max-age=600" if public else "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def rendition_name(name: str, width: int) -> str:
     return f"renditions/{name.rsplit('.', 1)[0]}-w{width}.webp"
 

@@ -147,20 +147,11 @@ class BrandPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # community asks the contests app through its queryset and knows nothing else of it.
+        # community asks the contests app through its model and knows nothing else of it.
         contest_model = apps.get_model("contests", "ContestPage")
-        contests = list(
-            contest_model.objects.live()
-            .public()
-            .filter(brand_id=self.brand_id)
-            .select_related("brand", "hero_image", "result")
-            .order_by("-submissions_open_at")
+        context["open_contests"], context["past_contests"] = contest_model.current_and_past(
+            brand_id=self.brand_id
         )
-        now = timezone.now()
-        for contest in contests:
-            contest.current_phase = contest.phase_at(now)
-        context["open_contests"] = [c for c in contests if c.current_phase.is_current]
-        context["past_contests"] = [c for c in contests if not c.current_phase.is_current]
         return context
 
 
@@ -192,6 +183,8 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referrer_id} → {self.new_member_id}"
+
+
 # Member content: comments and profiles pass the same publication gate as entries and ideas.
 from django.contrib.contenttypes.fields import GenericForeignKey  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +13,7 @@ from wagtail import hooks
 from community import services
 from community.errors import ActionRefused, InvalidInput
 from community.forms import CommentForm, ProfileForm
-from community.images import RENDITION_WIDTHS, get_rendition, private_storage
+from community.images import private_image_response
 from community.models import Brand, Comment, Profile, User
 from community.notifications import mark_all_read
 from community.referrals import referral_count, remember_share
@@ -202,20 +202,4 @@ def avatar(request, username: str, size: str):
             name = revision.content.get("avatar") or ""
         else:
             name = profile.avatar.name
-    if not name:
-        raise Http404
-    if size == "original":
-        path = name
-    elif size.isdigit() and int(size) in RENDITION_WIDTHS:
-        path = get_rendition(name, int(size))
-    else:
-        raise Http404
-    try:
-        handle = private_storage().open(path, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle)
-    public = profile.live and not revision_id
-    response["Cache-Control"] = "public, max-age=600" if public else "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_image_response(name, size, public=profile.live and not revision_id)

@@ -204,6 +204,20 @@ class ContestPage(RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def current_and_past(cls, *, brand_id: int | None = None, now=None) -> tuple[list, list]:
+        """Live contests, newest first, split into those still running (or about to) and those
+        with results; each carries its `current_phase`. For listings (home, brand pages)."""
+        contests = cls.objects.live().public().select_related("brand", "hero_image", "result")
+        if brand_id is not None:
+            contests = contests.filter(brand_id=brand_id)
+        now = now or timezone.now()
+        current, past = [], []
+        for contest in contests.order_by("-submissions_open_at"):
+            contest.current_phase = contest.phase_at(now)
+            (current if contest.current_phase.is_current else past).append(contest)
+        return current, past
+
     # Phases -------------------------------------------------------------------------------
     @cached_property
     def results_announced_at(self):

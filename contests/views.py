@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from community.errors import ActionRefused, InvalidInput
-from community.images import RENDITION_WIDTHS, get_rendition, private_storage
+from community.images import private_image_response
 from community.rules import is_moderator
 from contests import gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
@@ -375,21 +375,4 @@ def entry_image(request, entry_id: int, size: str, position: int = 1):
         if revision is None:
             raise Http404
         name = _image_name(revision.content, position)
-    if not name:
-        raise Http404
-    if size == "original":
-        path = name
-    elif size.isdigit() and int(size) in RENDITION_WIDTHS:
-        path = get_rendition(name, int(size))
-    else:
-        raise Http404
-    try:
-        handle = private_storage().open(path, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = (
-        "public, max-age=600" if entry.live and not revision_id else "private, no-store"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_image_response(name, size, public=entry.live and not revision_id)
