@@ -2,12 +2,18 @@
 
 During voting the default order is a fair shuffle: each visitor gets their own order, stable
 across pages and visits (the seed lives in their session), so no entry is always first. The
-shuffle is computed in SQL as a permutation of primary keys,
+shuffle key is computed in SQL from the primary key and the visitor's seed (a, b, c, d):
 
-    key = (a × pk + b) mod p,   p = 2^31 − 1 (prime), 1 ≤ a < p, 0 ≤ b < p
+    k1 = (a × pk + b) mod p
+    k2 = ((k1 + c + C1) mod p)² mod p
+    key = ((k2 + d + C2) mod p)² mod p          p = 2^31 − 1, C1 and C2 fixed large constants
 
-which is a bijection on 0 … p−1, so pages never repeat or miss an entry; pk breaks (impossible)
-ties. It works the same on SQLite and PostgreSQL.
+The affine step alone is a poor shuffle of consecutive keys: for a few percent of seeds (a
+small, or close to p) it is simply ascending or descending order, i.e. oldest or newest first.
+The squarings mix it (the constants keep them far from zero, where squares would not wrap);
+every intermediate stays below 2^62, so the arithmetic is exact on SQLite and PostgreSQL.
+Ordering by (key, pk) is a total order, so pages never repeat or miss an entry whatever the
+collisions of the key.
 """
 
 import secrets
@@ -21,6 +27,7 @@ from contests.models import ContestPage, Entry, VotingMethod
 from contests.phases import Phase
 
 PRIME = 2_147_483_647
+MIX_CONSTANTS = (1_540_483_477, 1_103_515_245)
 SESSION_KEY = "gallery_seed"
 
 SORT_LABELS = {
@@ -30,13 +37,29 @@ SORT_LABELS = {
 }
 
 
-def visitor_seed(request) -> tuple[int, int]:
+def visitor_seed(request) -> tuple[int, int, int, int]:
     """The visitor's shuffle seed, created once per session."""
     seed = request.session.get(SESSION_KEY)
-    if not (isinstance(seed, list) and len(seed) == 2):
-        seed = [secrets.randbelow(PRIME - 1) + 1, secrets.randbelow(PRIME)]
+    if not (isinstance(seed, list) and len(seed) == 4):
+        seed = [secrets.randbelow(PRIME - 1) + 1, *(secrets.randbelow(PRIME) for _ in range(3))]
         request.session[SESSION_KEY] = seed
-    return seed[0], seed[1]
+    return tuple(seed)
+
+
+def shuffle_key(seed: tuple[int, int, int, int]):
+    """The SQL expression of the visitor's shuffle key (see the module's docstring)."""
+    a, b, c, d = (Value(n, output_field=IntegerField()) for n in seed)
+    c1, c2 = (Value(n, output_field=IntegerField()) for n in MIX_CONSTANTS)
+    prime = Value(PRIME, output_field=IntegerField())
+
+    def mod(expression):
+        return Mod(expression, prime, output_field=IntegerField())
+
+    k1 = mod(F("pk") * a + b)
+    m1 = mod(k1 + c + c1)
+    k2 = mod(m1 * m1)
+    m2 = mod(k2 + d + c2)
+    return mod(m2 * m2)
 
 
 def sorts_for(contest: ContestPage, now) -> list[str]:
@@ -49,7 +72,12 @@ def sorts_for(contest: ContestPage, now) -> list[str]:
 
 
 def gallery_entries(
-    contest: ContestPage, *, sort: str, query: str, seed: Callable[[], tuple[int, int]], now
+    contest: ContestPage,
+    *,
+    sort: str,
+    query: str,
+    seed: Callable[[], tuple[int, int, int, int]],
+    now,
 ):
     """Approved entries of the contest, searched and ordered; returns (queryset, sort used).
     An order that is not offered now (votes while totals are hidden) falls back to the
@@ -69,14 +97,9 @@ def gallery_entries(
     else:
         entries = entries.with_vote_counts()
         if sort == "shuffle":
-            a, b = seed()
-            entries = entries.annotate(
-                shuffle_key=Mod(
-                    F("pk") * Value(a, output_field=IntegerField()) + Value(b),
-                    Value(PRIME),
-                    output_field=IntegerField(),
-                )
-            ).order_by("shuffle_key", "pk")
+            entries = entries.annotate(shuffle_key=shuffle_key(seed())).order_by(
+                "shuffle_key", "pk"
+            )
         else:
             entries = entries.order_by("-created_at", "-pk")
     return entries, sort
