@@ -1,25 +1,56 @@
-"""Member image uploads: verified by decoding, cleaned of metadata, resized on demand."""
+"""Member image uploads: verified by decoding, cleaned of metadata, resized once.
 
+Originals and renditions of member images live in the private storage (local files outside
+MEDIA_ROOT, or a private bucket) and are read only by the permission-checked views, so removing
+content takes its images off the site at once.
+"""
+
+import logging
+import os
+import tempfile
 import warnings
 from io import BytesIO
+from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 # Pillow format name -> file extension, for the formats members may upload.
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (400, 800, 1600)
 
 
+class _PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up when first used (like Django's default_storage), so model
+    fields follow the configured backend instead of the one present when models were imported."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
 def private_storage() -> Storage:
     """Where member uploads live: never under a publicly served path."""
-    return storages["private"]
+    return _private
 
 
 def clean_uploaded_image(upload) -> ContentFile:
@@ -117,7 +148,9 @@ def rendition_name(name: str, width: int) -> str:
 
 
 def get_rendition(name: str, width: int) -> str:
-    """Return the storage name of a WebP copy of `name` at most `width` pixels wide."""
+    """Return the storage name of a WebP copy of `name` at most `width` pixels wide, making it
+    if it does not exist yet. Idempotent and safe to call concurrently: the name depends only
+    on the original and the width, and the file appears whole or not at all."""
     storage = private_storage()
     target = rendition_name(name, width)
     if storage.exists(target):
@@ -130,4 +163,57 @@ def get_rendition(name: str, width: int) -> str:
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
     out = BytesIO()
     image.save(out, "WEBP", quality=82)
-    return storage.save(target, ContentFile(out.getvalue()))
+    _store_whole(storage, target, out.getvalue())
+    return target
+
+
+def _store_whole(storage: Storage, name: str, data: bytes) -> None:
+    """Write `data` under exactly `name`; a concurrent writer of the same bytes is harmless."""
+    if isinstance(storage, FileSystemStorage):
+        # Write a temporary file beside the target, then rename it over the target: readers
+        # never see a partial file and two writers never produce two copies.
+        path = Path(storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.chmod(temporary, storage.file_permissions_mode or 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return
+    # An object store writes an object in one request. With file_overwrite off, a writer that
+    # lost the race gets another name: drop that copy.
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        storage.delete(saved)
+
+
+def make_renditions(names: list[str], widths: tuple[int, ...] = RENDITION_WIDTHS) -> int:
+    """Make every rendition of these images (background work at approval time). Returns how
+    many images were handled; a missing original is logged and skipped."""
+    done = 0
+    for name in names:
+        try:
+            for width in widths:
+                get_rendition(name, width)
+        except FileNotFoundError:
+            logger.warning("No original %s: renditions not made", name)
+            continue
+        done += 1
+    return done
+
+
+def storage_status() -> dict[str, str]:
+    """Whether each media storage answers ("ok" or "error: ..."), for a readiness check."""
+    status = {}
+    for alias in ("default", "private"):
+        try:
+            storages[alias].exists("readiness-probe")
+        except Exception as error:  # reported, not raised: this is a health check
+            status[alias] = f"error: {type(error).__name__}"
+        else:
+            status[alias] = "ok"
+    return status

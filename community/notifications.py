@@ -3,7 +3,9 @@
 Callers pass text that is safe to show: never content that has not passed moderation.
 """
 
+import logging
 from collections.abc import Iterable
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -12,6 +14,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from community.models import Notification, User
+from community.worker import backoff_seconds, retry_later
+
+logger = logging.getLogger(__name__)
+
+
+class EmailNotSent(Exception):
+    """Raised by the email task after its last attempt, so the failure shows in the task
+    results (Django admin, "Task results") and in the logs."""
 
 
 def notify(
@@ -59,9 +69,12 @@ def _email_after_commit(ids: list[int], subject: str) -> None:
 
 
 @task()
-def send_notification_emails(notification_ids: list[int], subject: str) -> int:
-    """Background work (django-tasks): one email per notification, to active members only."""
-    sent = 0
+def send_notification_emails(notification_ids: list[int], subject: str, attempt: int = 1) -> int:
+    """Background work (django-tasks): one email per notification, to active members only.
+
+    A failed send is retried, for the failed notifications only, after a doubling wait
+    (settings.COCREO_EMAIL_ATTEMPTS attempts in all); the last failure raises EmailNotSent."""
+    sent, failed = 0, []
     notifications = Notification.objects.filter(
         pk__in=notification_ids, recipient__is_active=True
     ).select_related("recipient")
@@ -69,10 +82,28 @@ def send_notification_emails(notification_ids: list[int], subject: str) -> int:
         if not notification.recipient.email:
             continue
         link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
-        sent += send_mail(
-            subject=f"[Cocreo] {subject}"[:200],
-            message=f"{notification.message}{link}",
-            from_email=None,
-            recipient_list=[notification.recipient.email],
+        try:
+            sent += send_mail(
+                subject=f"[Cocreo] {subject}"[:200],
+                message=f"{notification.message}{link}",
+                from_email=None,
+                recipient_list=[notification.recipient.email],
+            )
+        except (SMTPException, OSError) as error:
+            logger.warning(
+                "Email for notification %s failed (attempt %s): %r", notification.pk, attempt, error
+            )
+            failed.append(notification.pk)
+    if not failed:
+        return sent
+    if attempt < settings.COCREO_EMAIL_ATTEMPTS:
+        retry_later(
+            send_notification_emails,
+            failed,
+            subject,
+            attempt=attempt + 1,
+            delay_seconds=backoff_seconds(attempt, settings.COCREO_EMAIL_RETRY_SECONDS),
         )
-    return sent
+        return sent
+    logger.error("Gave up emailing notifications %s after %s attempts", failed, attempt)
+    raise EmailNotSent(f"notifications {failed}: not sent after {attempt} attempts")

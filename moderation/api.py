@@ -23,6 +23,8 @@ class QueueItemOut(Schema):
     image_url: str | None
     images: list[str] = []
     flagged: bool = False
+    # False until the task worker has checked the images (near-duplicates) of the submission.
+    screened: bool = True
     context: str
     author: str
     submitted_at: datetime
@@ -79,6 +81,7 @@ class _Queue:
                 "image_url": q.image_url,
                 "images": q.images,
                 "flagged": q.item.flagged,
+                "screened": q.item.screened_at is not None,
                 "context": q.context,
                 "author": q.author,
                 "submitted_at": q.submitted_at,

@@ -200,6 +200,9 @@ class ModerationItem(models.Model):
     # Pre-screening: orders the queue (flagged first), never decides.
     flagged = models.BooleanField(_("flagged by pre-screening"), default=False)
     flags = models.JSONField(_("pre-screening findings"), default=list, blank=True)
+    # When the image checks (near-duplicates) ran: they run in the task worker after the
+    # submission, so a new item may wait a moment with its text checked but not its images.
+    screened_at = models.DateTimeField(_("images screened"), null=True, blank=True)
 
     objects = ModerationItemQuerySet.as_manager()
 

@@ -68,15 +68,39 @@ def blocked_terms_in(text: str) -> list[str]:
 def screen(obj, *, content_type: ContentType | None = None) -> list[dict]:
     """Findings about the submitted content: blocked terms, near-duplicate images."""
     content_type = content_type or ContentType.objects.get_for_model(obj)
+    return screen_text(obj) + _duplicates(obj, content_type)
+
+
+def screen_text(obj) -> list[dict]:
+    """Blocked terms in the submitted content (cheap: done when it is submitted)."""
     preview = obj.moderation_preview()
-    findings: list[dict] = []
     terms = blocked_terms_in(f"{preview.get('title', '')}\n{preview.get('text', '')}")
-    if terms:
-        findings.append(
-            {"kind": "terms", "terms": terms, "label": _("Blocked terms: %s") % ", ".join(terms)}
-        )
-    findings.extend(_duplicates(obj, content_type))
-    return findings
+    if not terms:
+        return []
+    return [{"kind": "terms", "terms": terms, "label": _("Blocked terms: %s") % ", ".join(terms)}]
+
+
+def screen_item_images(item_id: int) -> bool:
+    """Fingerprint the images of a queue item's submitted version and add any near-duplicate
+    findings to its flags (background work: decoding images is slow). Idempotent. Returns
+    False when the item no longer exists."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from moderation.models import ModerationItem
+
+    item = ModerationItem.objects.select_related("revision", "content_type").filter(pk=item_id)
+    item = item.first()
+    if item is None:
+        return False
+    submitted = item.revision.as_object()
+    found = _duplicates(submitted, item.content_type)
+    with transaction.atomic():
+        item = ModerationItem.objects.select_for_update().get(pk=item_id)
+        flags = [f for f in item.flags or [] if f.get("kind") != "duplicate"] + found
+        item.flags, item.flagged, item.screened_at = flags, bool(flags), timezone.now()
+        item.save(update_fields=["flags", "flagged", "screened_at"])
+    return True
 
 
 def _duplicates(obj, content_type: ContentType) -> list[dict]:

@@ -1,6 +1,7 @@
 """Every write of the publication gate. Views, the API and admin call these."""
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -12,6 +13,7 @@ from community.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from community.models import User
 from community.notifications import notify
 from community.rules import is_moderator
+from community.tasks import make_image_renditions
 from moderation.models import (
     LogAction,
     ModeratedModel,
@@ -21,6 +23,7 @@ from moderation.models import (
     ModerationStatus,
     RejectionReason,
 )
+from moderation.tasks import screen_images
 
 REASON_MAX_LENGTH = 2000
 
@@ -75,8 +78,10 @@ def submit_for_moderation(obj: ModeratedModel, *, user: User) -> ModerationItem:
         obj.moderation_status = ModerationStatus.PENDING
         obj.moderation_reason = ""
     brand_id, container_id = obj.moderation_scope()
-    flags = prescreen.screen(obj, content_type=content_type)
-    return ModerationItem.objects.create(
+    # Text is screened now; images (decoding, fingerprints) by the task worker after commit.
+    flags = prescreen.screen_text(obj)
+    has_images = bool(obj.moderation_image_names())
+    item = ModerationItem.objects.create(
         content_type=content_type,
         object_id=obj.pk,
         revision=revision,
@@ -86,7 +91,11 @@ def submit_for_moderation(obj: ModeratedModel, *, user: User) -> ModerationItem:
         container_id=container_id,
         flagged=bool(flags),
         flags=flags,
+        screened_at=None if has_images else timezone.now(),
     )
+    if has_images:
+        transaction.on_commit(partial(screen_images.enqueue, item.pk))
+    return item
 
 
 def check_can_decide(moderator: User, item: ModerationItem) -> None:
@@ -135,6 +144,9 @@ def approve(item_id: int, *, moderator: User, reason: str = "") -> ModerationIte
     )
     _decide(item, moderator, ModerationItemStatus.APPROVED, reason)
     obj = _content_of(item)
+    if obj is not None and (names := obj.moderation_image_names()):
+        # Resized copies are made once, off the request, before anyone asks for them.
+        transaction.on_commit(partial(make_image_renditions.enqueue, names))
     kind = obj.moderation_kind_label if obj else item.content_type.name
     log(LogAction.APPROVE, actor=moderator, item=item, member=item.author, summary=kind)
     notify(

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -122,11 +123,19 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
+# Background work (django-tasks). The immediate backend runs a task in the process that enqueues
+# it (after the commit); the database backend stores it for `manage.py run_worker`, which
+# production uses (see production.py and README.md, "Background worker").
+IMMEDIATE_TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
+DATABASE_TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", IMMEDIATE_TASKS_BACKEND)}}
+# Periodic tasks the worker enqueues itself (no cron): task path -> seconds between runs.
+COCREO_SCHEDULE = {
+    "community.tasks.notify_opened_contests": env.int("OPENINGS_EVERY_SECONDS", default=300),
 }
+# Notification emails: attempts in all, and the wait before each retry (seconds, doubling).
+COCREO_EMAIL_ATTEMPTS = env.int("EMAIL_ATTEMPTS", default=4)
+COCREO_EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
 
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
@@ -186,6 +195,41 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage (S3 API, django-storages): a bucket name switches a storage from local files to
+# S3. Public media (CMS images and their renditions) and member uploads use two buckets; the
+# private one is never public: its objects are read by the permission-checked views only.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_PRIVATE_BUCKET_NAME = env.str("AWS_PRIVATE_BUCKET_NAME", default="")
+
+
+def s3_storage(bucket: str, *, public: bool) -> dict:
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "file_overwrite": False,
+    }
+    if public:
+        options.update(
+            querystring_auth=False,
+            default_acl=env.str("AWS_PUBLIC_DEFAULT_ACL", default="") or None,
+            custom_domain=env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+        )
+    else:
+        options.update(
+            querystring_auth=True,
+            querystring_expire=env.int("AWS_PRIVATE_URL_SECONDS", default=300),
+            default_acl=env.str("AWS_PRIVATE_DEFAULT_ACL", default="private") or None,
+        )
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = s3_storage(AWS_STORAGE_BUCKET_NAME, public=True)
+if AWS_PRIVATE_BUCKET_NAME:
+    STORAGES["private"] = s3_storage(AWS_PRIVATE_BUCKET_NAME, public=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -7,6 +7,8 @@ if len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("dev-only", "test-only", "chan
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 32 characters in production."
     )
+# Production runs background work in `manage.py run_worker`, not inside requests.
+TASKS["default"]["BACKEND"] = env.str("TASKS_BACKEND", DATABASE_TASKS_BACKEND)
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
