@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench migrations-check messages clean
+# `make run` stores background tasks in the database for a worker running beside the server.
+RUN_TASKS_BACKEND ?= django_tasks_db.DatabaseBackend
+
+.PHONY: run worker test lint bench migrations-check messages clean
 
 # The venv is rebuilt only when pyproject.toml changes, so a second `make run` reuses it.
 $(BIN)/.deps: pyproject.toml
@@ -21,7 +24,14 @@ $(BIN)/.dev-deps: $(BIN)/.deps pyproject.toml
 run: $(BIN)/.deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	export TASKS_BACKEND=$(RUN_TASKS_BACKEND); \
+	$(BIN)/python manage.py run_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (production: TASKS_BACKEND is the database backend by default).
+worker: $(BIN)/.deps
+	TASKS_BACKEND=$(RUN_TASKS_BACKEND) $(BIN)/python manage.py run_worker
 
 test: $(BIN)/.dev-deps
 	$(BIN)/ruff check .

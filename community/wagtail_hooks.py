@@ -1,4 +1,7 @@
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -16,3 +19,20 @@ class BrandViewSet(SnippetViewSet):
 
 
 register_snippet(BrandViewSet)
+
+
+class TaskResultsMenuItem(MenuItem):
+    """Background work that failed (emails given up, renditions not made): for admins."""
+
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_settings_menu_item")
+def register_failed_tasks_menu_item():
+    return TaskResultsMenuItem(
+        _("Failed background tasks"),
+        reverse_lazy("admin:django_tasks_database_dbtaskresult_changelist") + "?status=FAILED",
+        icon_name="warning",
+        order=900,
+    )

@@ -314,6 +314,7 @@ def test_email_retries_wait_longer_each_time_then_fail_visibly(
     )
     assert page.status_code == 200
     assert str(failed.id) in page.content.decode()
+    assert "Failed background tasks" in client_for(admin).get("/admin/").content.decode()
     assert (
         client_for(member).get("/django-admin/django_tasks_database/dbtaskresult/").status_code
         == 302
