@@ -268,7 +268,7 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as a worker: autocommit
 def test_email_retries_wait_longer_each_time_then_fail_visibly(
     settings, database_tasks, django_capture_on_commit_callbacks, caplog
 ):
@@ -321,7 +321,7 @@ def test_email_retries_wait_longer_each_time_then_fail_visibly(
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as a worker: autocommit
 def test_the_schedule_enqueues_each_periodic_task_once_per_interval(settings, database_tasks):
     settings.COCREO_SCHEDULE = {"community.tasks.notify_opened_contests": 300}
     runs = DBTaskResult.objects.filter(task_path="community.tasks.notify_opened_contests")
