@@ -65,12 +65,6 @@ def blocked_terms_in(text: str) -> list[str]:
     return [term for term in active_terms() if _pattern(term).search(text or "")]
 
 
-def screen(obj, *, content_type: ContentType | None = None) -> list[dict]:
-    """Findings about the submitted content: blocked terms, near-duplicate images."""
-    content_type = content_type or ContentType.objects.get_for_model(obj)
-    return screen_text(obj) + _duplicates(obj, content_type)
-
-
 def screen_text(obj) -> list[dict]:
     """Blocked terms in the submitted content (cheap: done when it is submitted)."""
     preview = obj.moderation_preview()

@@ -67,3 +67,36 @@ def test_password_reset_sends_a_link(client, member):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_production_runs_tasks_in_the_worker_and_member_uploads_in_a_private_bucket():
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.TASKS['default']['BACKEND'], s.STORAGES['default']['BACKEND'], "
+        "s.STORAGES['private']['BACKEND'], s.STORAGES['private'].get('OPTIONS', {}).get("
+        "'default_acl'), s.STORAGES['private'].get('OPTIONS', {}).get('querystring_auth'))"
+    )
+    local = run_with_settings("config.settings.production", show, SECRET_KEY="x" * 50)
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.split() == [
+        "django_tasks_db.DatabaseBackend",
+        "django.core.files.storage.FileSystemStorage",
+        "django.core.files.storage.FileSystemStorage",
+        "None",
+        "None",
+    ]
+    s3 = run_with_settings(
+        "config.settings.production",
+        show,
+        SECRET_KEY="x" * 50,
+        AWS_STORAGE_BUCKET_NAME="cocreo-media",
+        AWS_PRIVATE_BUCKET_NAME="cocreo-private",
+    )
+    assert s3.returncode == 0, s3.stderr
+    assert s3.stdout.split() == [
+        "django_tasks_db.DatabaseBackend",
+        "storages.backends.s3.S3Storage",
+        "storages.backends.s3.S3Storage",
+        "private",
+        "True",
+    ]
