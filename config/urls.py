@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
     path("", include("contests.urls")),
+    path("", include("ideas.urls")),
     path("", include("moderation.urls")),
 ]
 

@@ -1,0 +1,49 @@
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from community.services import OPENINGS_HOOK
+from community.views import PROFILE_SECTIONS_HOOK
+from ideas.models import Idea, IdeasBoardPage, IdeaStatus
+
+PROFILE_IDEAS_PAGE_SIZE = 24
+
+
+@hooks.register("register_log_actions")
+def register_idea_log_actions(actions):
+    actions.register_action("ideas.answer", _("Answer an idea"), _("Idea answered"))
+    actions.register_action("ideas.answer_edit", _("Edit an answer"), _("Answer edited"))
+    actions.register_action("ideas.revive", _("Revive an idea"), _("Idea revived"))
+    actions.register_action("ideas.merge", _("Merge ideas"), _("Idea merged"))
+    actions.register_action("ideas.contest", _("Open a contest"), _("Contest opened from idea"))
+
+
+@hooks.register(OPENINGS_HOOK)
+def boards_open_for_ideas(now):
+    """Followers of a brand hear when one of its boards opens for ideas."""
+    return (
+        IdeasBoardPage.objects.live()
+        .public()
+        .filter(opens_at__lte=now)
+        .exclude(closes_at__lte=now)
+        .select_related("brand")
+        .order_by("opens_at", "pk")
+    )
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def member_ideas_section(request, member):
+    """A member's approved ideas on published boards."""
+    ideas = (
+        Idea.objects.public()
+        .filter(author=member, board__live=True)
+        .exclude(status=IdeaStatus.MERGED)
+        .select_related("board")
+        .order_by("-first_published_at", "-pk")
+    )
+    page = Paginator(ideas, PROFILE_IDEAS_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.object_list:
+        return None
+    for idea in page:
+        idea.url = idea.board.get_url(request) + idea.board.reverse_subpage("idea", args=[idea.pk])
+    return {"template": "ideas/includes/member_ideas.html", "ideas_page": page}
