@@ -135,7 +135,7 @@ class ContestOut(Schema):
     edit_url: str
 
 
-# Reading ------------------------------------------------------------------------------------------
+# Reading -----------------------------------------------------------------------------------------
 def _boards():
     return (
         IdeasBoardPage.objects.live()
@@ -183,7 +183,7 @@ def idea_out(idea: Idea, board: IdeasBoardPage, *, supported: set[int] | None = 
         "url": board.url + board.reverse_subpage("idea", args=[idea.pk]),
         "image_url": idea.image_url(800) if idea.image else None,
         "category": {"id": idea.category.pk, "name": idea.category.name} if idea.category else None,
-        "status": listing.effective_status(idea),
+        "status": listing.effective_status(idea, stages=stages),
         "moderation_status": idea.moderation_status,
         "supports": count,
         "goal": board.support_goal,
@@ -314,7 +314,7 @@ def update_out(update: StatusUpdate) -> dict:
     }
 
 
-# Members ------------------------------------------------------------------------------------------
+# Members -----------------------------------------------------------------------------------------
 WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -431,7 +431,7 @@ def unfollow_board(request, slug: str):
     return Status(200, {"following": False, "changed": changed})
 
 
-# Brand staff --------------------------------------------------------------------------------------
+# Brand staff -------------------------------------------------------------------------------------
 def _idea_for_staff(request, idea_id: int) -> Idea:
     """Staff act on approved ideas; a pending one is as absent for them as for the public
     (moderators see it, but only staff of the brand may answer)."""

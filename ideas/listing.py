@@ -72,7 +72,7 @@ def roadmap(board: IdeasBoardPage) -> list[RoadmapColumn]:
         Idea.objects.public()
         .filter(board=board, status__in=ROADMAP_STATUSES)
         .with_support_counts()
-        .select_related("category")
+        .select_related("category", "author")
         .order_by("-support_count", "-status_changed_at", "-pk")
     )
     columns = {s: RoadmapColumn(s, str(IdeaStatus(s).label), []) for s in ROADMAP_STATUSES}
@@ -89,7 +89,7 @@ def timeline(idea: Idea) -> list[StatusUpdate]:
     return list(StatusUpdate.objects.filter(idea=idea).select_related("brand", "author"))
 
 
-# Similar ideas ------------------------------------------------------------------------------------
+# Similar ideas -----------------------------------------------------------------------------------
 def _fold(text: str) -> str:
     """Lower case without accents: "Città" and "citta" match."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -149,7 +149,7 @@ def _similar_postgres(candidates: QuerySet[Idea], text: str, limit: int) -> list
     return list(
         ideas.annotate(score=score)
         .with_support_counts()
-        .select_related("board")
+        .select_related("board", "category", "author")
         .order_by("-score", "-pk")[:limit]
     )
 
@@ -165,7 +165,10 @@ def _similar_fallback(candidates: QuerySet[Idea], text: str, limit: int) -> list
         match |= Q(title__icontains=word) | Q(description__icontains=word)
     # SQLite's icontains folds ASCII only; accents are compared again in Python below.
     pool = list(
-        candidates.filter(match).with_support_counts().select_related("board").order_by("-pk")[:200]
+        candidates.filter(match)
+        .with_support_counts()
+        .select_related("board", "category", "author")
+        .order_by("-pk")[:200]
     )
     folded = _fold(text)
     scored = []
@@ -181,9 +184,9 @@ def _similar_fallback(candidates: QuerySet[Idea], text: str, limit: int) -> list
     return scored[:limit]
 
 
-def effective_status(idea: Idea, now: datetime | None = None) -> str:
+def effective_status(idea: Idea, now: datetime | None = None, stages=None) -> str:
     """The status to show: an idea that missed its stage shows as expired before the expiry
     job records it (phases come from dates)."""
-    if idea.has_missed_stage_at(now or timezone.now()):
+    if idea.has_missed_stage_at(now or timezone.now(), stages):
         return IdeaStatus.EXPIRED
     return idea.status

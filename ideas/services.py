@@ -41,7 +41,7 @@ DESCRIPTION_MAX = Idea._meta.get_field("description").max_length
 ANSWER_MAX = StatusUpdate._meta.get_field("answer").max_length
 
 
-# Submitting and editing ------------------------------------------------------------------------
+# Submitting and editing --------------------------------------------------------------------------
 def _clean_text(title: str, description: str) -> tuple[str, str]:
     title = " ".join((title or "").split())
     description = (description or "").strip()
@@ -185,7 +185,7 @@ def withdraw_idea(idea: Idea, *, author: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-# Support ----------------------------------------------------------------------------------------
+# Support -----------------------------------------------------------------------------------------
 def support_count(idea: Idea) -> int:
     return Support.objects.counted().filter(idea=idea).count()
 
@@ -287,7 +287,7 @@ def _advance(idea: Idea, now: datetime) -> None:
         )
 
 
-# Following --------------------------------------------------------------------------------------
+# Following ---------------------------------------------------------------------------------------
 def _check_can_follow(user: User) -> None:
     if not (user.is_authenticated and user.is_active):
         raise NotAllowed(_("Sign in to follow."))
@@ -347,7 +347,7 @@ def _tell_followers(
     return notify_many(recipients, kind=kind, message=message, url=url or idea.get_absolute_url())
 
 
-# The brand answers ------------------------------------------------------------------------------
+# The brand answers -------------------------------------------------------------------------------
 def _clean_answer(answer: str, *, required: bool = True) -> str:
     answer = (answer or "").strip()
     if required and not answer:
@@ -603,7 +603,7 @@ def merge_target(idea: Idea) -> Idea:
     return idea
 
 
-# From idea to contest -----------------------------------------------------------------------------
+# From idea to contest ----------------------------------------------------------------------------
 @transaction.atomic
 def open_contest_from_idea(idea: Idea, *, actor: User, title: str = "") -> "object":
     """Staff start a design contest from an idea: a draft contest under the brand's page that

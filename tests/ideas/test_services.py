@@ -28,7 +28,7 @@ def kinds(user) -> list[str]:
     return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
 
 
-# Posting ----------------------------------------------------------------------------------------
+# Posting -----------------------------------------------------------------------------------------
 def test_a_new_idea_waits_for_a_moderator(board, member):
     idea = services.submit_idea(
         board, author=member, title="  Bring back   the taco ", description="Please."
@@ -154,7 +154,7 @@ def test_withdrawal_until_the_brand_acts(board, member):
         services.withdraw_idea(answered, author=member)
 
 
-# Support ----------------------------------------------------------------------------------------
+# Support -----------------------------------------------------------------------------------------
 def test_one_support_per_member_withdrawable(board, member):
     idea = factories.make_idea(board)
     assert services.support_idea(idea, member=member) is True
@@ -231,7 +231,7 @@ def test_the_goal_does_not_undo_a_brand_answer(board):
     assert idea.status == IdeaStatus.PLANNED and idea.goal_reached_at
 
 
-# Stages and expiry ------------------------------------------------------------------------------
+# Stages and expiry -------------------------------------------------------------------------------
 def test_stages_keep_an_idea_alive_or_let_it_expire():
     start = timezone.now()
     board = factories.make_board(goal=10, stages=[(2, 60), (4, 30)])
@@ -301,7 +301,7 @@ def test_stages_do_not_expire_ideas_that_reached_the_goal():
         assert idea.status == IdeaStatus.UNDER_REVIEW
 
 
-# The brand answers ------------------------------------------------------------------------------
+# The brand answers -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "status", ["under_review", "planned", "in_progress", "delivered", "declined", "new"]
 )
@@ -354,7 +354,7 @@ def test_staff_edit_their_answers_and_it_shows(board):
     assert update.answer == "Spring" and update.edited_at and update.edited_by == staff
 
 
-# Merging ----------------------------------------------------------------------------------------
+# Merging -----------------------------------------------------------------------------------------
 def test_merge_moves_supports_without_counting_anyone_twice(board):
     staff = factories.brand_staff(board.brand)
     target = factories.make_idea(board, title="Target")
@@ -402,7 +402,7 @@ def test_merge_refusals(board):
         services.answer_idea(first, actor=staff, status="planned", answer="x")
 
 
-# Following --------------------------------------------------------------------------------------
+# Following ---------------------------------------------------------------------------------------
 def test_board_followers_hear_about_answers_of_its_ideas(board):
     follower = factories.UserFactory()
     assert services.follow_board(board, user=follower) is True
@@ -426,7 +426,7 @@ def test_pending_ideas_cannot_be_followed_by_others(board, member):
     assert services.follow_idea(pending, user=pending.author) is True
 
 
-# From idea to contest ---------------------------------------------------------------------------
+# From idea to contest ----------------------------------------------------------------------------
 def test_staff_open_a_design_contest_from_an_idea(board):
     staff = factories.brand_staff(board.brand)
     idea = factories.make_idea(board, title="Taco cups")
@@ -441,7 +441,7 @@ def test_staff_open_a_design_contest_from_an_idea(board):
         services.open_contest_from_idea(idea, actor=staff)
 
 
-# Lists ------------------------------------------------------------------------------------------
+# Lists -------------------------------------------------------------------------------------------
 def test_sorting_filters_and_search():
     now = timezone.now()
     board = factories.make_board(goal=3, opens_at=now - timedelta(days=60))
@@ -486,7 +486,7 @@ def test_roadmap_groups_answered_ideas_by_status(board):
     }
 
 
-# Similar ideas (both databases run this) ------------------------------------------------
+# Similar ideas (both databases run this) ---------------------------------------------------------
 def test_similar_ideas_while_typing(board):
     taco = factories.make_idea(board, title="Bring back the Winner Taco")
     factories.make_idea(board, title="Pistachio cone", description="Green and crunchy")
