@@ -2,6 +2,13 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from community.search import (
+    SEARCH_HOOK,
+    SearchResult,
+    SearchSection,
+    ordered_public,
+    search_ids,
+)
 from community.services import OPENINGS_HOOK
 from community.views import PROFILE_SECTIONS_HOOK
 from ideas.models import Idea, IdeasBoardPage, IdeaStatus
@@ -47,3 +54,23 @@ def member_ideas_section(request, member):
     for idea in page:
         idea.url = idea.board.get_url(request) + idea.board.reverse_subpage("idea", args=[idea.pk])
     return {"template": "ideas/includes/member_ideas.html", "ideas_page": page}
+
+
+@hooks.register(SEARCH_HOOK)
+def search_ideas(request, query, limit):
+    """Approved ideas of published boards (merged ones lead to their target)."""
+    found = search_ids(Idea.objects.public(), query, limit * 2)
+    ideas = Idea.objects.listed().filter(board__live=True).select_related("board")
+    return SearchSection(
+        "ideas",
+        str(_("Ideas")),
+        [
+            SearchResult(
+                title=idea.title,
+                url=idea.get_absolute_url(),
+                text=idea.description,
+                context=idea.board.title,
+            )
+            for idea in ordered_public(ideas, found)[:limit]
+        ],
+    )
