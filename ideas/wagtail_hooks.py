@@ -74,3 +74,10 @@ def search_ideas(request, query, limit):
             for idea in ordered_public(ideas, found)[:limit]
         ],
     )
+
+
+@hooks.register("cocreo_seed_demo")  # contests' seed_demo command: SEED_DEMO_HOOK
+def seed_demo_board(brand, parent, users, now):
+    from ideas.demo import seed_ideas
+
+    return seed_ideas(brand=brand, parent=parent, users=users, now=now)
