@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from community.search import (
     SEARCH_HOOK,
@@ -11,6 +13,7 @@ from community.search import (
 )
 from community.services import OPENINGS_HOOK
 from community.views import PROFILE_SECTIONS_HOOK
+from ideas.admin_views import can_use
 from ideas.models import Idea, IdeasBoardPage, IdeaStatus
 
 PROFILE_IDEAS_PAGE_SIZE = 24
@@ -81,3 +84,18 @@ def seed_demo_board(brand, parent, users, now):
     from ideas.demo import seed_ideas
 
     return seed_ideas(brand=brand, parent=parent, users=users, now=now)
+
+
+@hooks.register("register_admin_urls")
+def register_ideas_admin_urls():
+    return [path("ideas/", include("ideas.admin_urls", namespace="ideas_admin"))]
+
+
+class IdeasMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_use(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_ideas_menu_item():
+    return IdeasMenuItem(_("Ideas"), reverse("ideas_admin:index"), icon_name="help", order=210)
