@@ -137,7 +137,7 @@ class BrandPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["contests.ContestPage"]
+    subpage_types = ["contests.ContestPage", "ideas.IdeasBoardPage"]
     template = "community/brand_page.html"
     is_creatable = False  # created with its brand (community.brands.ensure_brand_space)
 
@@ -152,6 +152,8 @@ class BrandPage(Page):
         context["open_contests"], context["past_contests"] = contest_model.current_and_past(
             brand_id=self.brand_id
         )
+        board_model = apps.get_model("ideas", "IdeasBoardPage")
+        context["boards"] = board_model.listed(brand_id=self.brand_id)
         return context
 
 

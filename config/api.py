@@ -6,15 +6,17 @@ from ninja.errors import AuthenticationError
 
 from community.errors import ActionRefused
 from contests.api import router as contests_router
+from ideas.api import router as ideas_router
 from moderation.api import router as moderation_router
 
 api = NinjaAPI(
     title="Cocreo API",
     version="1",
-    description="Design contests, entries, votes and moderation.",
+    description="Design contests, entries, votes, idea boards and moderation.",
     urls_namespace="api",
 )
 api.add_router("/", contests_router)
+api.add_router("/", ideas_router)
 api.add_router("/moderation/", moderation_router)
 
 

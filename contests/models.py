@@ -335,7 +335,7 @@ class TaggedEntry(TaggedItemBase):
 MAX_IMAGES_PER_ENTRY = 5
 
 
-class Entry(ModeratedModel, ClusterableModel):
+class Entry(index.Indexed, ModeratedModel, ClusterableModel):
     """A member's design. `image` is the cover; up to four more images are `extra_images`.
 
     The entry is a ClusterableModel so its extra images and tags are part of each revision:
@@ -365,6 +365,13 @@ class Entry(ModeratedModel, ClusterableModel):
     )
 
     objects = EntryQuerySet.as_manager()
+
+    # Site search finds candidates in the index; results are re-read through `public()`.
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("description"),
+        index.FilterField("live"),
+    ]
 
     class Meta:
         ordering = ["-created_at", "-pk"]

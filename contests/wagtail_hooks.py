@@ -6,6 +6,13 @@ from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from community.rules import is_brand_staff, is_staff_of_brand
+from community.search import (
+    SEARCH_HOOK,
+    SearchResult,
+    SearchSection,
+    ordered_public,
+    search_ids,
+)
 from community.services import OPENINGS_HOOK
 from community.views import PROFILE_SECTIONS_HOOK
 from contests.models import Award, ContestPage, Entry
@@ -90,3 +97,23 @@ def member_entries_section(request, member):
         "entries_page": page,
         "awards": awards,
     }
+
+
+@hooks.register(SEARCH_HOOK)
+def search_entries(request, query, limit):
+    """Approved entries of published contests."""
+    found = search_ids(Entry.objects.public(), query, limit * 2)
+    entries = Entry.objects.public().filter(contest__live=True).select_related("contest")
+    return SearchSection(
+        "entries",
+        str(_("Designs")),
+        [
+            SearchResult(
+                title=entry.title,
+                url=entry.get_absolute_url(),
+                text=entry.description,
+                context=entry.contest.title,
+            )
+            for entry in ordered_public(entries, found)[:limit]
+        ],
+    )

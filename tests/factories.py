@@ -212,3 +212,78 @@ def make_profile(*, author=None, approved: bool = True, bio: str = "I draw cups.
         moderation_services.approve(pending_item(profile).pk, moderator=_system_moderator())
         profile.refresh_from_db()
     return profile
+
+
+# Ideas boards -------------------------------------------------------------------------------------
+def make_board(
+    *,
+    brand=None,
+    title=None,
+    goal: int = 100,
+    categories=("Flavours", "Packaging"),
+    stages=(),
+    opens_at=None,
+    closes_at=None,
+    **fields,
+):
+    """A live ideas board under its brand's page; `stages` is a list of (supporters, days)."""
+    from ideas.models import IdeaCategory, IdeasBoardPage, IdeaStage
+
+    from_ = opens_at or timezone.now() - timedelta(days=1)
+    brand = brand or default_brand()
+    title = title or f"Board {IdeasBoardPage.objects.count() + 1}"
+    board = IdeasBoardPage(
+        title=title,
+        brand=brand,
+        summary=f"{title} summary",
+        support_goal=goal,
+        opens_at=from_,
+        closes_at=closes_at,
+        **fields,
+    )
+    board.categories = [IdeaCategory(name=name, sort_order=i) for i, name in enumerate(categories)]
+    board.stages = [
+        IdeaStage(supporters=n, days=days, sort_order=i) for i, (n, days) in enumerate(stages)
+    ]
+    brand_page(brand).add_child(instance=board)
+    board.save_revision().publish()
+    return IdeasBoardPage.objects.get(pk=board.pk)
+
+
+def make_idea(
+    board,
+    *,
+    author=None,
+    approved: bool = True,
+    title=None,
+    description: str = "Bring it back, please.",
+    category=None,
+    image=None,
+):
+    """An idea through the real service, approved by a moderator if asked."""
+    from ideas.models import Idea
+    from ideas.services import submit_idea
+    from moderation import services as moderation_services
+
+    author = author or UserFactory()
+    idea = submit_idea(
+        board,
+        author=author,
+        title=title or f"Idea by {author.username}",
+        description=description,
+        category_id=category.pk if category else None,
+        image=image,
+    )
+    if approved:
+        moderation_services.approve(pending_item(idea).pk, moderator=_system_moderator())
+    return Idea.objects.select_related("board").get(pk=idea.pk)
+
+
+def supporters(idea, count: int) -> list:
+    """`count` fresh verified members who each support `idea`."""
+    from ideas.services import support_idea
+
+    members = UserFactory.create_batch(count)
+    for member in members:
+        support_idea(idea, member=member)
+    return members

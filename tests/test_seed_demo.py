@@ -106,7 +106,11 @@ def test_pending_entries_are_not_public():
     assert not Entry.objects.public().filter(pk__in=pending).exists()
     assert set(pending.values_list("moderation_status", flat=True)) == {"pending"}
     # They wait in the moderation queue.
-    queued = set(ModerationItem.objects.pending().values_list("object_id", flat=True))
+    queued = set(
+        ModerationItem.objects.pending()
+        .filter(content_type__model="entry")
+        .values_list("object_id", flat=True)
+    )
     assert queued == set(pending.values_list("pk", flat=True))
 
 
@@ -126,3 +130,23 @@ def test_refuses_without_force_when_debug_is_off(settings):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
     assert not ContestPage.objects.exists()
+
+
+def test_loads_an_ideas_board_with_every_status():
+    from ideas.models import Idea, IdeasBoardPage, IdeaStatus, StatusUpdate
+    from ideas.services import support_count
+
+    seed()
+    board = IdeasBoardPage.objects.live().get()
+    assert board.brand.name == "Caffè Aurora" and board.get_parent().pk == board.brand.page.pk
+    ideas = Idea.objects.filter(board=board)
+    assert set(ideas.public().values_list("status", flat=True)) == set(IdeaStatus.values)
+    pending = ideas.filter(live=False).get()
+    assert ModerationItem.objects.for_object(pending).pending().exists()
+    merged = ideas.get(status=IdeaStatus.MERGED)
+    assert merged.merged_into.status == IdeaStatus.UNDER_REVIEW
+    assert support_count(merged.merged_into) == board.support_goal
+    assert StatusUpdate.objects.filter(kind="answer").exclude(answer="").count() == 4
+    counts = row_counts()
+    seed()
+    assert row_counts() == counts

@@ -268,5 +268,7 @@ LOGGING = {
     },
 }
 
-# Content members may comment on ("app_label.model"); ideas join when they exist.
-COCREO_COMMENTABLE_MODELS = env.list("COCREO_COMMENTABLE_MODELS", default=["contests.entry"])
+# Content members may comment on ("app_label.model").
+COCREO_COMMENTABLE_MODELS = env.list(
+    "COCREO_COMMENTABLE_MODELS", default=["contests.entry", "ideas.idea"]
+)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageDraw
+from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -43,6 +44,9 @@ from moderation.models import ModerationItem
 
 DEMO_PASSWORD = "cocreo-demo"  # noqa: S105 - printed on purpose: these are demo accounts
 DEMO_EMAIL_DOMAIN = "example.com"
+# Apps add demo content by registering `(brand, parent, users, now) -> {"created": {what: n},
+# "links": [(label, url)]}` under this Wagtail hook.
+SEED_DEMO_HOOK = "cocreo_seed_demo"
 
 # Designs --------------------------------------------------------------------------------------
 
@@ -541,6 +545,13 @@ class Command(BaseCommand):
             contests = [
                 self.seed_contest(parent, brand, spec, users, now) for spec in contest_specs(now)
             ]
+            # Other apps (idea boards) add their demo content under the same brand.
+            self.extra_links = []
+            for seeder in hooks.get_hooks(SEED_DEMO_HOOK):
+                seeded = seeder(brand=brand, parent=parent, users=users, now=now)
+                for what, n in seeded["created"].items():
+                    self.count(what, n)
+                self.extra_links += seeded["links"]
         self.report(users, contests)
 
     # Accounts -------------------------------------------------------------------------------
@@ -738,6 +749,10 @@ class Command(BaseCommand):
                 "follows": _("follows"),
                 "votes": _("votes"),
                 "winners": _("winners"),
+                "boards": _("idea boards"),
+                "ideas": _("ideas"),
+                "supports": _("supports"),
+                "answers": _("official answers"),
             }
             summary = ", ".join(
                 f"{labels.get(what, what)}: {n}" for what, n in sorted(self.created.items())
@@ -783,6 +798,8 @@ class Command(BaseCommand):
             if not url.startswith("http"):
                 url = base + url
             links.append((f"{contest.title} ({contest.phase.label})", url))
+        for label, url in getattr(self, "extra_links", []):
+            links.append((label, url if url.startswith("http") else base + url))
         width = max(len(str(label)) for label, _url in links)
         for label, url in links:
             out.write(f"  {str(label).ljust(width)}  {url}")
