@@ -132,6 +132,7 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", IMMEDIATE_TASKS_BACKEND
 # Periodic tasks the worker enqueues itself (no cron): task path -> seconds between runs.
 COCREO_SCHEDULE = {
     "community.tasks.notify_opened_contests": env.int("OPENINGS_EVERY_SECONDS", default=300),
+    "ideas.tasks.expire_ideas": env.int("EXPIRE_IDEAS_EVERY_SECONDS", default=300),
 }
 # Notification emails: attempts in all, and the wait before each retry (seconds, doubling).
 COCREO_EMAIL_ATTEMPTS = env.int("EMAIL_ATTEMPTS", default=4)
