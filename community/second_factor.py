@@ -115,9 +115,7 @@ class StaffMFAAdapter(DefaultMFAAdapter):
             return True
         if not is_staff_role(authenticator.user):
             return True
-        others = Authenticator.objects.filter(user=authenticator.user).exclude(
-            pk=authenticator.pk
-        )
+        others = Authenticator.objects.filter(user=authenticator.user).exclude(pk=authenticator.pk)
         return others.exclude(type=Authenticator.Type.RECOVERY_CODES).exists()
 
 

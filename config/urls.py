@@ -39,3 +39,6 @@ if settings.SERVE_MEDIA:
     )
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# allauth's rate limits (sign-up, sign-in, password reset) answer through this view.
+handler429 = "community.ratelimits.allauth_handler429"

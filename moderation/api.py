@@ -5,8 +5,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from community.errors import NotAllowed
-from community.second_factor import staff_auth
 from community.rules import is_moderator
+from community.second_factor import staff_auth
 from moderation import services
 from moderation.queue import describe, pending_items
 

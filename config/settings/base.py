@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "community.second_factor.StaffSecondFactorMiddleware",
+    "community.ratelimits.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -156,6 +157,19 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+}
+# Behind N reverse proxies of yours, the client address is the X-Forwarded-For hop the
+# outermost one added; 0 (no proxy) uses the connection's address. Used by every rate limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Members' actions, per member, in the shared cache (community/ratelimits.py).
+COCREO_RATE_LIMITS = {
+    "submit": env.str("RATE_LIMIT_SUBMIT", "10/h,30/d"),
+    "edit": env.str("RATE_LIMIT_EDIT", "30/h"),
+    "upload": env.str("RATE_LIMIT_UPLOAD", "60/h"),
+    "vote": env.str("RATE_LIMIT_VOTE", "60/m,600/h"),
+    "support": env.str("RATE_LIMIT_SUPPORT", "60/m,600/h"),
+    "comment": env.str("RATE_LIMIT_COMMENT", "10/m,100/h"),
+    "report": env.str("RATE_LIMIT_REPORT", "10/m"),
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict = {}

@@ -19,6 +19,7 @@ from community.second_factor import is_staff_role
 from contests.models import Award, ContestPage, Entry, Vote
 from tests import factories
 from tests.factories import FACTORY_PASSWORD
+
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 PASSWORD_LABEL = re.compile(r"^Password:?$")  # allauth labels end with a colon
 
