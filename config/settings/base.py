@@ -180,8 +180,10 @@ SOCIALACCOUNT_PROVIDERS: dict = {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ADAPTER = "community.second_factor.StaffMFAAdapter"
-# One door: the Wagtail and Django admin logins send everyone to allauth (config/urls.py).
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# One door: the Wagtail and Django admin login URLs send visitors on to allauth and refuse
+# signed-in people without admin access (config/doors.py), who would otherwise bounce between
+# the admin and allauth's login (which passes signed-in people on to `next`).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 LANGUAGE_CODE = "en"

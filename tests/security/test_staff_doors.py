@@ -71,6 +71,14 @@ def test_the_admins_send_visitors_to_allauth(path, login_next):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/admin/", "/django-admin/"])
+def test_a_signed_in_member_in_an_admin_is_refused_without_a_redirect_loop(path):
+    client = Client()
+    password_login(client, factories.UserFactory().email)
+    response = client.get(path, follow=True)
+    assert response.status_code == 403
+
+
 def test_an_admin_login_redirect_never_points_off_site():
     response = Client().get("/admin/login/?next=https://evil.example/")
     assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
