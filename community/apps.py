@@ -7,4 +7,4 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from community import signals  # noqa: F401
+        from community import second_factor, signals  # noqa: F401

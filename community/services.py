@@ -16,6 +16,7 @@ from community.errors import InvalidInput, NotAllowed
 from community.images import clean_uploaded_image
 from community.models import Brand, Comment, Follow, OpeningAnnouncement, Profile, User
 from community.notifications import notify_many
+from community.ratelimits import check_rate
 from community.rules import is_verified_member
 from moderation.intake import check_intake_open
 from moderation.models import ModerationStatus
@@ -130,6 +131,7 @@ def check_can_comment(user: User, target) -> None:
 def post_comment(target, *, author: User, body: str) -> Comment:
     """A member comments; the comment is public once a moderator approves it."""
     check_can_comment(author, target)
+    check_rate(author, "comment")
     body = (body or "").strip()
     if not body:
         raise InvalidInput(_("Write a comment first."), field="body")
@@ -157,6 +159,9 @@ def update_profile(user: User, *, bio: str, avatar=None, remove_avatar: bool = F
     if not is_verified_member(user):
         raise NotAllowed(_("Verify your email address before taking part."))
     check_intake_open(user)
+    check_rate(user, "edit")
+    if avatar is not None:
+        check_rate(user, "upload")
     bio = (bio or "").strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise InvalidInput(
@@ -199,6 +204,7 @@ def resubmit_comment(comment: Comment, *, author: User, body: str) -> Comment:
     if target is None:
         raise NotAllowed(_("This cannot be commented on."))
     check_can_comment(author, target)
+    check_rate(author, "comment")
     body = (body or "").strip()
     if not body:
         raise InvalidInput(_("Write a comment first."), field="body")

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from community.errors import ActionRefused
+from community.ratelimits import RateLimited
 from contests.api import router as contests_router
 from ideas.api import router as ideas_router
 from moderation.api import router as moderation_router
@@ -26,6 +27,15 @@ def action_refused(request, refused: ActionRefused):
     if refused.field:
         body["field"] = refused.field
     return api.create_response(request, body, status=refused.status)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, limited: RateLimited):
+    response = api.create_response(
+        request, {"detail": limited.message, "retry_after": limited.retry_after}, status=429
+    )
+    response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.search import search
 from config.api import api
+from config.doors import admin_login_redirect
 from config.health import healthz
 
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
+    # One door: the admins' own login forms are replaced by allauth's (MFA, lockout, checks).
+    path("django-admin/login/", admin_login_redirect, {"default_next": "/django-admin/"}),
+    path("admin/login/", admin_login_redirect, {"default_next": "/admin/"}),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -38,3 +42,6 @@ if settings.SERVE_MEDIA:
     )
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# allauth's rate limits (sign-up, sign-in, password reset) answer through this view.
+handler429 = "community.ratelimits.allauth_handler429"

@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from community.rules import is_brand_staff
+from community.second_factor import staff_auth
 from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
 from contests.phases import Phase
@@ -311,7 +312,7 @@ def list_winners(request, slug: str):
 @router.post(
     "contests/{slug}/winners",
     response={200: list[WinnerOut], 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def pick_winners(request, slug: str, data: WinnersIn):
     contest = _get_contest(slug)
@@ -356,7 +357,7 @@ def get_results(request, slug: str):
 @router.put(
     "contests/{slug}/shortlist",
     response={200: list[int], 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def set_shortlist(request, slug: str, data: ShortlistIn):
     return Status(
@@ -367,7 +368,7 @@ def set_shortlist(request, slug: str, data: ShortlistIn):
 @router.put(
     "entries/{entry_id}/jury-scores",
     response={200: dict[int, int], 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def score_entry(request, entry_id: int, data: JuryScoresIn):
     """A jury member's 1–10 scores of a shortlisted entry, by criterion id."""
@@ -379,7 +380,7 @@ def score_entry(request, entry_id: int, data: JuryScoresIn):
 @router.get(
     "contests/{slug}/jury",
     response={200: list[JuryRowOut], 403: ErrorOut, 409: ErrorOut},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def jury_table(request, slug: str, order: str = "overall"):
     """The aggregated jury table (brand staff only)."""

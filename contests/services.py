@@ -15,6 +15,7 @@ from community.errors import InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.notifications import notify, notify_many
+from community.ratelimits import check_rate
 from community.realtime import publish_after_commit
 from contests import rules
 from contests.models import (
@@ -161,13 +162,15 @@ def submit_entry(
     moderator approves it."""
     rules.check_can_submit(author, contest)
     check_intake_open(author, contest=contest)
+    check_rate(author, "submit")
+    new_images = ([image] if image else []) + list(images or [])
+    if new_images:
+        check_rate(author, "upload", cost=len(new_images))
     title, description = _clean_text(title, description)
     tag_names = _clean_tags(tags)
     entry = Entry(contest=contest, author=author, title=title, description=description)
     _record_rules(entry, contest, accept_rules)
-    cleaned = _clean_images(
-        ([image] if image else []) + list(images or []), "images" if images else "image"
-    )
+    cleaned = _clean_images(new_images, "images" if images else "image")
     names = _set_images(entry, cleaned)
     try:
         with transaction.atomic():
@@ -220,6 +223,9 @@ def edit_entry(
     `tags=None` keeps the tags."""
     _own_entry(entry, author)
     check_intake_open(author, contest=entry.contest)  # an edit is new content to screen
+    check_rate(author, "edit")
+    if images:
+        check_rate(author, "upload", cost=len(images))
     title, description = _clean_text(title, description)
     tag_names = None if tags is None else _clean_tags(tags)
     cleaned = _clean_images(images) if images is not None else None
@@ -310,6 +316,7 @@ def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
     """
     rules.check_can_vote(voter, entry)
     check_not_suspended(voter)
+    check_rate(voter, "vote")
     contest = entry.contest
     score = _clean_score(contest, score)
     try:
@@ -354,6 +361,7 @@ def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
 def withdraw_vote(entry: Entry, *, voter: User) -> bool:
     """Remove the member's vote (or score); returns False when there was none."""
     rules.check_can_vote(voter, entry)
+    check_rate(voter, "vote")
     with transaction.atomic():
         deleted, _rows = Vote.objects.filter(entry=entry, voter=voter).delete()
         if deleted:

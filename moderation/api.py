@@ -3,10 +3,10 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import django_auth
 
 from community.errors import NotAllowed
 from community.rules import is_moderator
+from community.second_factor import staff_auth
 from moderation import services
 from moderation.queue import describe, pending_items
 
@@ -90,7 +90,7 @@ class _Queue:
         ]
 
 
-@router.get("queue", response=list[QueueItemOut], auth=django_auth)
+@router.get("queue", response=list[QueueItemOut], auth=staff_auth)
 @paginate(LimitOffsetPagination)
 def queue(request):
     _require_moderator(request)
@@ -109,7 +109,7 @@ def _decision(item) -> dict:
 @router.post(
     "items/{item_id}/approve",
     response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def approve(request, item_id: int, data: ApproveIn | None = None):
     item = services.approve(item_id, moderator=request.user, reason=data.reason if data else "")
@@ -119,7 +119,7 @@ def approve(request, item_id: int, data: ApproveIn | None = None):
 @router.post(
     "items/{item_id}/reject",
     response={200: DecisionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def reject(request, item_id: int, data: RejectIn):
     item = services.reject(

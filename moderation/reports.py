@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from community.errors import Conflict, InvalidInput, NotAllowed
 from community.models import User
+from community.ratelimits import check_rate
 from community.rules import is_moderator, is_verified_member
 from moderation.intake import check_not_suspended
 from moderation.models import (
@@ -39,6 +40,7 @@ def check_can_report(reporter: User) -> None:
 def report(obj: ModeratedModel, *, reporter: User, reason: str, text: str = "") -> Report:
     """Report public content to the moderators."""
     check_can_report(reporter)
+    check_rate(reporter, "report")
     if reason not in ReportReason.values:
         raise InvalidInput(_("Choose why you are reporting this."), field="reason")
     text = (text or "").strip()

@@ -64,6 +64,7 @@ from contests.models import ContestPage, Entry, EntryImage, TaggedEntry, Vote
 from moderation import services as moderation_services
 from moderation.models import ModerationItem, ModerationStatus
 from tests import factories
+from tests.conftest import pass_second_factor
 
 RESULTS_FILE = Path(settings.BASE_DIR) / "test-results" / "bench.json"
 BARE_URL = "/__bench__/bare"
@@ -389,6 +390,7 @@ def _client(user=None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+        pass_second_factor(client, user)  # staff pages need it (run outside pytest too)
     return client
 
 

@@ -1,6 +1,9 @@
 import pytest
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.test import Client
+from django.test.client import ClientMixin
 
 from tests import factories
 
@@ -16,6 +19,36 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def pass_second_factor(client: ClientMixin, user) -> None:
+    """Record in the client's session what allauth records after a sign-in with password and
+    TOTP: staff-only doors (admin, staff API) check for that "mfa" step."""
+    session = client.session
+
+    class _Request:  # what record_authentication reads and writes
+        pass
+
+    request = _Request()
+    request.session = session
+    if not any(r.get("method") == "mfa" for r in get_authentication_records(request, user)):
+        record_authentication(request, user, "password", email=user.email)
+        record_authentication(request, user, "mfa", type="totp")
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a complete sign-in, second factor included, so
+    tests of staff features need no TOTP dance. The sign-in doors themselves (password, TOTP,
+    lockout, admin login URLs) are tested over HTTP in tests/security/, without force_login."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

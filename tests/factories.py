@@ -51,6 +51,9 @@ def image_upload(name: str = "design.png", fmt: str = "PNG", **kwargs) -> Simple
     return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=content_types[fmt])
 
 
+FACTORY_PASSWORD = "correct horse battery"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -58,7 +61,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"member{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.PostGenerationMethodCall("set_password", FACTORY_PASSWORD)
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
@@ -287,3 +290,20 @@ def supporters(idea, count: int) -> list:
     for member in members:
         support_idea(idea, member=member)
     return members
+def give_totp(user: User) -> str:
+    """Activate an allauth TOTP authenticator for `user`; returns its secret (see totp_code)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The current code of a TOTP secret, as an authenticator app would show it."""
+    import time
+
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))

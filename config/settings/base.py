@@ -4,6 +4,7 @@ the environment (twelve-factor): see README.md, "Configuration"."""
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.mfa",
     "channels",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -55,14 +57,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "community.second_factor.StaffSecondFactorMiddleware",
+    "community.ratelimits.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -166,10 +172,29 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies of yours, the client address is the X-Forwarded-For hop the
+# outermost one added; 0 (no proxy) uses the connection's address. Used by every rate limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Members' actions, per member, in the shared cache (community/ratelimits.py).
+COCREO_RATE_LIMITS = {
+    "submit": env.str("RATE_LIMIT_SUBMIT", "10/h,30/d"),
+    "edit": env.str("RATE_LIMIT_EDIT", "30/h"),
+    "upload": env.str("RATE_LIMIT_UPLOAD", "60/h"),
+    "vote": env.str("RATE_LIMIT_VOTE", "60/m,600/h"),
+    "support": env.str("RATE_LIMIT_SUPPORT", "60/m,600/h"),
+    "comment": env.str("RATE_LIMIT_COMMENT", "10/m,100/h"),
+    "report": env.str("RATE_LIMIT_REPORT", "10/m"),
+}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS: dict = {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_ADAPTER = "community.second_factor.StaffMFAAdapter"
+# One door: the Wagtail and Django admin login URLs send visitors on to allauth and refuse
+# signed-in people without admin access (config/doors.py), who would otherwise bounce between
+# the admin and allauth's login (which passes signed-in people on to `next`).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
@@ -243,7 +268,38 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cocreo <noreply@cocreo.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Content-Security-Policy (django-csp): the public site runs only our own scripts and styles
+# (no inline script, no third party); the admins need inline scripts and styles
+# (config/security.py picks the policy by path).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # 'self' covers ws:/wss: to this host (live updates)
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+COCREO_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "frame-src": [SELF],  # page previews
+    }
+}
+
 WAGTAIL_SITE_NAME = "Cocreo"
+# Avatars in the admin are ours: members' email hashes never go to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The site's public address, for links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)

@@ -14,6 +14,7 @@ PRIVATE_MEDIA_ROOT = _TMP / "private_media"
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 ACCOUNT_RATE_LIMITS = False
+COCREO_RATE_LIMITS: dict = {}  # tests/security/ turns them on
 WHITENOISE_AUTOREFRESH = True
 if REDIS_URL:
     # Each run uses its own prefix so parallel runs on one Redis never cross.

@@ -14,20 +14,40 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from community.models import User
+from community.second_factor import is_staff_role
 from contests.models import Award, ContestPage, Entry, Vote
 from tests import factories
+from tests.factories import FACTORY_PASSWORD
 
-FACTORY_PASSWORD = "correct horse battery"
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 PASSWORD_LABEL = re.compile(r"^Password:?$")  # allauth labels end with a colon
 
 
 def sign_in(page: Page, email: str, password: str = FACTORY_PASSWORD) -> None:
+    """Sign in through allauth like a person: staff (who must use a second factor) get a TOTP
+    authenticator if they have none, and type its current code when asked."""
+    secret = staff_totp_secret(email)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label(PASSWORD_LABEL).fill(password)
     page.get_by_role("button", name="Sign In").click()
+    if secret:
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.get_by_label(re.compile(r"^Code:?$")).fill(factories.totp_code(secret))
+        page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
+
+
+def staff_totp_secret(email: str) -> str | None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    user = User.objects.get(email=email)
+    if not is_staff_role(user):
+        return None
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return decrypt(totp.data["secret"]) if totp else factories.give_totp(user)
 
 
 def move_contest_to(contest: ContestPage, phase: str) -> None:

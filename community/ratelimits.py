@@ -1,0 +1,146 @@
+"""Rate limits for members' actions, counted in the shared cache (Redis in production, so
+every worker sees the same counters).
+
+Services call `check_rate(user, action)` before doing the work; it raises `RateLimited`,
+which the HTML side turns into a 429 page and the API into a 429 JSON answer, both with
+`Retry-After`. Sign-up, sign-in and password reset are limited by allauth
+(`ACCOUNT_RATE_LIMITS`); both take the client address from `client_ip()`, which trusts
+`X-Forwarded-For` only as far as `ALLAUTH_TRUSTED_PROXY_COUNT` proxies.
+
+Rates are "amount/period" with periods in s, m, h or d ("10/h", "5/m,50/d"), per action in
+`COCREO_RATE_LIMITS`; an action without rates is not limited.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    amount: int
+    seconds: int
+
+
+def parse_rates(text: str) -> list[Rate]:
+    rates = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        amount, _slash, period = part.partition("/")
+        count = period[:-1] or "1"
+        rates.append(Rate(int(amount), int(count) * UNITS[period[-1]]))
+    return rates
+
+
+class RateLimited(Exception):
+    """Too many attempts of one action: try again after `retry_after` seconds."""
+
+    status = 429
+
+    def __init__(self, action: str, retry_after: int):
+        self.action = action
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        minutes = math.ceil(self.retry_after / 60)
+        if self.retry_after < 120:
+            return ngettext(
+                "Too many attempts. Please try again in %(n)s second.",
+                "Too many attempts. Please try again in %(n)s seconds.",
+                self.retry_after,
+            ) % {"n": self.retry_after}
+        return ngettext(
+            "Too many attempts. Please try again in %(n)s minute.",
+            "Too many attempts. Please try again in %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
+
+
+def _who(key) -> str:
+    pk = getattr(key, "pk", None)
+    return f"user:{pk}" if pk is not None else f"ip:{key}"
+
+
+def check_rate(key, action: str, *, cost: int = 1) -> None:
+    """Count `cost` attempts of `action` by `key` (a user, or a client address from
+    `client_ip`) and raise `RateLimited` once any of the action's rates is exceeded.
+
+    Fixed windows per rate: one counter per window, created with `add` and raised with
+    `incr`, both atomic on Redis, so concurrent workers never lose a count."""
+    rates = parse_rates(getattr(settings, "COCREO_RATE_LIMITS", {}).get(action, ""))
+    now = time.time()
+    for rate in rates:
+        window = int(now // rate.seconds)
+        cache_key = f"rl:{action}:{rate.amount}/{rate.seconds}:{_who(key)}:{window}"
+        cache.add(cache_key, 0, timeout=rate.seconds + 1)
+        try:
+            used = cache.incr(cache_key, cost)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, cost, timeout=rate.seconds + 1)
+            used = cost
+        if used > rate.amount:
+            raise RateLimited(action, math.ceil((window + 1) * rate.seconds - now))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the X-Forwarded-For hop added by the outermost of
+    `ALLAUTH_TRUSTED_PROXY_COUNT` trusted proxies (hops further left are the client's to
+    write, so they are ignored). The same function allauth uses for its own limits."""
+    return get_account_adapter().get_client_ip(request)
+
+
+def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> HttpResponse:
+    response = render(
+        request, "429.html", {"message": message, "retry_after": retry_after}, status=429
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class RateLimitedMiddleware:
+    """HTML views let `RateLimited` through; here it becomes the 429 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, RateLimited):
+            return too_many_requests(request, exception.message, exception.retry_after)
+        return None
+
+
+# allauth's own limits (sign-up, sign-in, password reset) answer through handler429, which
+# does not know which rate was hit: Retry-After is the longest period of that action's rates.
+ALLAUTH_ACTIONS_BY_PATH = {
+    "/accounts/signup/": "signup",
+    "/accounts/login/": "login",
+    "/accounts/password/reset/": "reset_password",
+}
+
+
+def allauth_handler429(request: HttpRequest) -> HttpResponse:
+    from allauth.account import app_settings as account_settings
+    from allauth.core.internal.ratelimit import parse_rates as parse_allauth_rates
+
+    action = ALLAUTH_ACTIONS_BY_PATH.get(request.path_info, "")
+    rates = parse_allauth_rates(account_settings.RATE_LIMITS.get(action))
+    retry_after = math.ceil(max((r.duration for r in rates), default=60))
+    return too_many_requests(
+        request, _("Too many attempts. Please wait a little and try again."), retry_after
+    )
