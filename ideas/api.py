@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from community.rules import is_moderator
+from community.second_factor import staff_auth
 from ideas import listing, services
 from ideas.models import Idea, IdeasBoardPage, IdeaStatus, StatusUpdate, Support
 
@@ -442,7 +443,7 @@ def _idea_for_staff(request, idea_id: int) -> Idea:
 
 
 @router.post(
-    "ideas/{idea_id}/status", response={200: StatusUpdateOut, **WRITE_ERRORS}, auth=django_auth
+    "ideas/{idea_id}/status", response={200: StatusUpdateOut, **WRITE_ERRORS}, auth=staff_auth
 )
 def set_status(request, idea_id: int, data: StatusIn):
     """Brand staff of the idea's brand: a status with a public answer, signed by the brand."""
@@ -454,7 +455,7 @@ def set_status(request, idea_id: int, data: StatusIn):
 @router.patch(
     "ideas/{idea_id}/timeline/{update_id}",
     response={200: StatusUpdateOut, **WRITE_ERRORS},
-    auth=django_auth,
+    auth=staff_auth,
 )
 def edit_answer(request, idea_id: int, update_id: int, data: AnswerIn):
     idea = _idea_for_staff(request, idea_id)
@@ -467,7 +468,7 @@ def edit_answer(request, idea_id: int, update_id: int, data: AnswerIn):
     )
 
 
-@router.post("ideas/{idea_id}/merge", response={200: IdeaOut, **WRITE_ERRORS}, auth=django_auth)
+@router.post("ideas/{idea_id}/merge", response={200: IdeaOut, **WRITE_ERRORS}, auth=staff_auth)
 def merge(request, idea_id: int, data: MergeIn):
     """Brand staff merge this idea into `into`; the answer names the merge. Returns the target."""
     source = _idea_for_staff(request, idea_id)
@@ -480,7 +481,7 @@ def merge(request, idea_id: int, data: MergeIn):
 
 
 @router.post(
-    "ideas/{idea_id}/revive", response={200: StatusUpdateOut, **WRITE_ERRORS}, auth=django_auth
+    "ideas/{idea_id}/revive", response={200: StatusUpdateOut, **WRITE_ERRORS}, auth=staff_auth
 )
 def revive(request, idea_id: int, data: ReviveIn):
     idea = _idea_for_staff(request, idea_id)
@@ -489,9 +490,7 @@ def revive(request, idea_id: int, data: ReviveIn):
     )
 
 
-@router.post(
-    "ideas/{idea_id}/contest", response={201: ContestOut, **WRITE_ERRORS}, auth=django_auth
-)
+@router.post("ideas/{idea_id}/contest", response={201: ContestOut, **WRITE_ERRORS}, auth=staff_auth)
 def open_contest(request, idea_id: int, data: ContestIn):
     """Brand staff open a draft design contest from the idea; they finish it in the CMS."""
     from django.urls import reverse

@@ -18,6 +18,7 @@ from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image
 from community.models import User
 from community.notifications import notify_many
+from community.ratelimits import check_rate
 from ideas import rules
 from ideas.models import (
     ANSWER_STATUSES,
@@ -92,6 +93,9 @@ def submit_idea(
     until a moderator approves it."""
     rules.check_can_post(author, board)
     check_intake_open(author, brand_id=board.brand_id, container_id=board.pk)
+    check_rate(author, "submit")
+    if image:
+        check_rate(author, "upload")
     title, description = _clean_text(title, description)
     category = _clean_category(board, category_id)
     cleaned = _clean_image(image)
@@ -139,6 +143,9 @@ def edit_idea(
         raise Conflict(_("This idea was merged into another one and cannot change."))
     rules.check_board_open(idea.board)
     check_intake_open(author, brand_id=idea.board.brand_id, container_id=idea.board_id)
+    check_rate(author, "edit")
+    if image:
+        check_rate(author, "upload")
     title, description = _clean_text(title, description)
     category = _clean_category(idea.board, category_id)
     cleaned = _clean_image(image)
@@ -199,6 +206,7 @@ def support_idea(idea: Idea, *, member: User, now: datetime | None = None) -> bo
     it (nothing changes), so a retried request is harmless."""
     now = now or timezone.now()
     rules.check_can_support(member, idea, now)
+    check_rate(member, "support")
     try:
         with transaction.atomic():
             Support.objects.create(idea=idea, member=member, created_at=now)
@@ -210,6 +218,7 @@ def support_idea(idea: Idea, *, member: User, now: datetime | None = None) -> bo
 
 def withdraw_support(idea: Idea, *, member: User) -> bool:
     rules.check_can_take_part(member)
+    check_rate(member, "support")
     deleted, _rows = Support.objects.filter(idea=idea, member=member).delete()
     return bool(deleted)
 

@@ -210,3 +210,28 @@ def test_without_a_trusted_proxy_the_header_is_ignored():
     client = Client(REMOTE_ADDR="10.0.0.1")
     assert signup(client, 1, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
     assert signup(client, 2, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 429
+
+
+class TestIdeaActions:
+    """Ideas share the member limits: posting, editing, uploading, supporting."""
+
+    @pytest.fixture(autouse=True)
+    def one_per_hour(self, settings):
+        settings.COCREO_RATE_LIMITS = {**ONE_PER_HOUR, "support": "1/h"}
+
+    @pytest.fixture
+    def board(self):
+        return factories.make_board()
+
+    def test_post_ideas_api(self, board, member):
+        client = client_for(member)
+        url = f"{API}/boards/{board.slug}/ideas"
+        assert client.post(url, {"title": "One", "description": "D"}).status_code == 201
+        assert_429(client.post(url, {"title": "Two", "description": "D"}), api=True)
+
+    def test_support_api(self, board, member):
+        first, second = factories.make_idea(board), factories.make_idea(board)
+        client = client_for(member)
+        assert client.post(f"{API}/ideas/{first.pk}/support").status_code == 200
+        assert_429(client.post(f"{API}/ideas/{second.pk}/support"), api=True)
+        assert not second.supports.exists()
