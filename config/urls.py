@@ -6,10 +6,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api
-from config.health import healthz
+from config.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
@@ -35,3 +36,5 @@ if settings.SERVE_MEDIA:
     )
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+handler500 = "config.unavailable.handler500"
