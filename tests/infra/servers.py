@@ -18,6 +18,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # Ports for the servers these tests start (override with COCREO_TEST_PORT_BASE).
 PORT_BASE = int(os.environ.get("COCREO_TEST_PORT_BASE", "8121"))
 SERVER_APPLICATION_NAME = "cocreo-test-server"
+# Production settings refuse the test settings' key; sessions for the server are signed with this.
+SERVER_SECRET_KEY = "server-test-key-0123456789abcdef0123456789abcdef"
 
 
 def free_port() -> int:
@@ -57,7 +59,7 @@ def daphne(env: dict[str, str], *, settings_module: str = "config.settings.produ
     full_env.update(
         {
             "DJANGO_SETTINGS_MODULE": settings_module,
-            "SECRET_KEY": "server-test-key-0123456789abcdef0123456789abcdef",
+            "SECRET_KEY": SERVER_SECRET_KEY,
             "COCREO_DATA_DIR": data_dir,
             "DATABASE_URL": f"sqlite:///{data_dir}/server.sqlite3",
             "SESSION_COOKIE_SECURE": "false",
