@@ -44,7 +44,9 @@ VOLUME ["/data"]
 USER cocreo
 EXPOSE 8000
 
-# /healthz answers 200 while the database answers. The request names the first of
+# Liveness: /healthz answers 200 while the process runs and its database answers; it ignores
+# Redis, so an outage there does not get healthy containers restarted (/readyz reports that,
+# for a load balancer). The request names the first of
 # ALLOWED_HOSTS as its host (Django refuses unknown hosts) and says it came through an HTTPS
 # proxy, so SECURE_SSL_REDIRECT does not turn it into a redirect.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \

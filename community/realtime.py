@@ -1,22 +1,40 @@
 """Real-time is a layer on top: events go out after commit, and a channel layer that is down
-never fails the request that caused them."""
+never fails the request that caused them. Publishing gives up after REDIS_TIMEOUT seconds, and
+after a failure the circuit skips publishing for REDIS_CIRCUIT_COOLDOWN seconds, so a frozen
+Redis does not slow every vote down."""
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
+from config.circuit import CircuitBreaker
+
 logger = logging.getLogger(__name__)
+circuit = CircuitBreaker("Channel layer", cooldown=getattr(settings, "REDIS_CIRCUIT_COOLDOWN", 5.0))
+
+
+async def _group_send(layer, group: str, event: dict) -> None:
+    await asyncio.wait_for(
+        layer.group_send(group, event), timeout=getattr(settings, "REDIS_TIMEOUT", 0.25)
+    )
 
 
 def _send(group: str, event: dict) -> None:
+    if not circuit.allow():
+        return
     try:
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(layer.group_send)(group, event)
-    except Exception:  # a broken channel layer must not break the request
-        logger.warning("Could not publish %s to %s", event.get("type"), group, exc_info=True)
+            async_to_sync(_group_send)(layer, group, event)
+    except Exception as error:  # a broken channel layer must not break the request
+        circuit.failure(error)
+        logger.debug("Could not publish %s to %s", event.get("type"), group, exc_info=True)
+    else:
+        circuit.success()
 
 
 def publish_after_commit(group: str, event: dict) -> None:

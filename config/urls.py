@@ -8,10 +8,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.search import search
 from config.api import api
 from config.doors import admin_login_redirect
-from config.health import healthz
+from config.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("search/", search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
@@ -45,3 +46,4 @@ urlpatterns.append(path("", include(wagtail_urls)))
 
 # allauth's rate limits (sign-up, sign-in, password reset) answer through this view.
 handler429 = "community.ratelimits.allauth_handler429"
+handler500 = "config.unavailable.handler500"

@@ -51,6 +51,17 @@ def force_login_includes_second_factor(monkeypatch):
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
+@pytest.fixture(autouse=True)
+def _close_the_publishing_circuit():
+    """A test that breaks the channel layer opens community.realtime's circuit, which would
+    silence live updates in the tests after it for a few seconds."""
+    from community import realtime
+
+    realtime.circuit.reset()
+    yield
+    realtime.circuit.reset()
+
+
 @pytest.fixture
 def member(db):
     return factories.UserFactory()

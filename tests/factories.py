@@ -290,6 +290,8 @@ def supporters(idea, count: int) -> list:
     for member in members:
         support_idea(idea, member=member)
     return members
+
+
 def give_totp(user: User) -> str:
     """Activate an allauth TOTP authenticator for `user`; returns its secret (see totp_code)."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

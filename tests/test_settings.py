@@ -57,8 +57,43 @@ def test_database_and_channel_layer_come_from_the_environment():
         "django.db.backends.postgresql",
         "cocreo",
         "channels_redis.core.RedisChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.resilient_cache.ResilientRedisCache",
     ]
+
+
+def test_postgresql_connections_are_pooled_with_sizes_from_the_environment():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], sorted(d['OPTIONS']['pool'].items()))"
+    )
+    url = "postgres://u@db.example:5432/cocreo"
+    result = run_with_settings(
+        "config.settings.dev",
+        code,
+        DATABASE_URL=url,
+        DB_POOL_MIN="1",
+        DB_POOL_MAX="6",
+        DB_POOL_TIMEOUT="3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("0 True [('max_size', 6), ('min_size', 1), ('timeout', 3.0)]")
+    no_pool = run_with_settings(
+        "config.settings.dev",
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], 'pool' in d.get('OPTIONS', {}))",
+        DATABASE_URL=url,
+        DB_POOL_MAX="0",
+    )
+    assert no_pool.stdout.split() == ["0", "False"], no_pool.stderr
+
+
+def test_request_limit_covers_an_entry_with_every_image_at_the_upload_limit(settings):
+    from contests.models import MAX_IMAGES_PER_ENTRY
+
+    assert settings.COCREO_MAX_IMAGES_PER_ENTRY == MAX_IMAGES_PER_ENTRY
+    assert settings.COCREO_MAX_REQUEST_BYTES > (
+        settings.COCREO_UPLOAD_MAX_BYTES * MAX_IMAGES_PER_ENTRY
+    )
 
 
 @pytest.mark.django_db

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.SiteCSPMiddleware",
+    "config.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,24 +106,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Under ASGI every request runs in its own thread, so persistent per-thread connections
+    # pile up (Django's docs: disable them under ASGI). A psycopg pool bounds the connections
+    # one process opens: each request borrows one and gives it back when it ends, and a request
+    # that waits longer than DB_POOL_TIMEOUT for one gets a retryable 503 (config/unavailable.py).
+    # Health checks make the pool hand out only connections that still answer.
+    DB_POOL_MAX = env.int("DB_POOL_MAX", default=10)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DB_POOL_MAX > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN", default=2), DB_POOL_MAX),
+            "max_size": DB_POOL_MAX,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:  # DB_POOL_MAX=0: no pool, a connection per request (or CONN_MAX_AGE under WSGI)
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when given, backs the channel layer and the cache (shared by all workers).
+# Redis, when given, backs the channel layer and the cache (shared by all workers). It is optional
+# at run time: while it is down or frozen the cache answers misses after a short timeout and then
+# skips Redis for REDIS_CIRCUIT_COOLDOWN seconds (config/resilient_cache.py), and live updates
+# are not sent (community/realtime.py). See README.md, "When Redis or PostgreSQL fail".
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.25)
+REDIS_CIRCUIT_COOLDOWN = env.float("REDIS_CIRCUIT_COOLDOWN", default=5.0)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNEL_PREFIX", "cocreo")},
+            "CONFIG": {
+                # No socket read timeout here: receiving uses blocking pops that wait longer.
+                # Publishing is bounded by REDIS_TIMEOUT in community/realtime.py instead.
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_TIMEOUT}],
+                "prefix": env.str("CHANNEL_PREFIX", "cocreo"),
+            },
         }
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_PREFIX", "cocreo"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "CIRCUIT_COOLDOWN": REDIS_CIRCUIT_COOLDOWN,
+            },
         }
     }
 else:
@@ -256,11 +286,24 @@ if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = s3_storage(AWS_STORAGE_BUCKET_NAME, public=True)
 if AWS_PRIVATE_BUCKET_NAME:
     STORAGES["private"] = s3_storage(AWS_PRIVATE_BUCKET_NAME, public=False)
+# Form fields other than files may take 5 MB in memory; uploaded files above 2.5 MB (and
+# request bodies above that, under ASGI) are spooled to temporary files instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Member uploads: what an entry image may be.
 COCREO_UPLOAD_MAX_BYTES = env.int("COCREO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+COCREO_MAX_IMAGES_PER_ENTRY = 5  # contests.models.MAX_IMAGES_PER_ENTRY
+# Request bodies are refused (413) before they are read when larger than this: an entry with
+# the most images at the upload limit, plus 1 MB of form fields and multipart overhead
+# (config/body_limits.py). A body that stalls for COCREO_BODY_CHUNK_TIMEOUT seconds between two
+# chunks, or takes longer than COCREO_BODY_TIMEOUT in all, is refused with 408.
+COCREO_MAX_REQUEST_BYTES = env.int(
+    "COCREO_MAX_REQUEST_BYTES",
+    default=COCREO_UPLOAD_MAX_BYTES * COCREO_MAX_IMAGES_PER_ENTRY + 1024 * 1024,
+)
+COCREO_BODY_TIMEOUT = env.float("COCREO_BODY_TIMEOUT", default=120.0)
+COCREO_BODY_CHUNK_TIMEOUT = env.float("COCREO_BODY_CHUNK_TIMEOUT", default=30.0)
 COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=40_000_000)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

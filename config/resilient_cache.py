@@ -1,0 +1,103 @@
+"""Django's Redis cache that survives Redis being down or frozen.
+
+Every operation has short socket timeouts (set in CACHES' OPTIONS) and goes through a circuit
+breaker: a Redis error is logged once, answered as a cache miss (or a no-op write), and Redis is
+then skipped for a few seconds. So pages and Wagtail's site and rendition lookups fall back to
+the database instead of failing, and a frozen Redis costs one timeout per cooldown, not one per
+call.
+
+Keys that start with one of FALLBACK_KEY_PREFIXES (allauth's rate limits by default) are kept in
+a process-local memory cache while Redis is unavailable, so rate limits are still enforced, per
+process, instead of being lifted. Nothing else falls back to local memory: a page cached in one
+process could not be invalidated from another."""
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+from config.circuit import CircuitBreaker
+
+_MISSING = object()
+# Errors that mean "Redis did not answer" (redis-py raises its own, sockets raise OSError).
+REDIS_ERRORS = (RedisError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        cooldown = float(options.pop("CIRCUIT_COOLDOWN", 5.0))
+        prefixes = tuple(options.pop("FALLBACK_KEY_PREFIXES", ("allauth:rl:",)))
+        options.setdefault("socket_connect_timeout", 0.25)
+        options.setdefault("socket_timeout", 0.25)
+        options.setdefault("retry_on_timeout", False)
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self.circuit = CircuitBreaker(f"Redis cache at {server}", cooldown=cooldown)
+        self._fallback_prefixes = prefixes
+        self._fallback = LocMemCache("resilient-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+    def _uses_fallback(self, keys) -> bool:
+        return bool(self._fallback_prefixes) and all(
+            str(key).startswith(self._fallback_prefixes) for key in keys
+        )
+
+    def _call(self, keys, name: str, down_value, *args, **kwargs):
+        """Run RedisCache.<name>; when Redis is unavailable answer `down_value` (or use the
+        local fallback for rate-limit keys)."""
+        fallback = self._uses_fallback(keys)
+        if self.circuit.allow():
+            try:
+                result = getattr(super(), name)(*args, **kwargs)
+            except REDIS_ERRORS as error:
+                self.circuit.failure(error)
+            else:
+                self.circuit.success()
+                return result
+        if fallback:
+            return getattr(self._fallback, name)(*args, **kwargs)
+        return down_value() if callable(down_value) else down_value
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # True while down: callers that use add() as a lock (allauth) go on rather than wait.
+        return self._call([key], "add", True, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call([key], "get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call([key], "set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call([key], "touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call([key], "delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        return self._call(keys, "get_many", dict, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call([key], "has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        result = self._call([key], "incr", _MISSING, key, delta, version)
+        if result is _MISSING:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(list(data), "set_many", lambda: list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        return self._call(keys, "delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call([], "clear", False)
+
+    def ping(self) -> None:
+        """Raise unless Redis answers now (for /readyz; bypasses the circuit)."""
+        self._cache.get_client(write=True).ping()
