@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from community.errors import ActionRefused
-from community.rules import is_brand_staff, is_staff_of_brand
+from community.rules import can_manage
 from contests import rules, services
 from contests.models import Award, ContestPage, Entry, JuryScore
 
@@ -31,12 +31,16 @@ def _ranking_from_post(post, entry_ids: list[int]) -> tuple[list[int], str | Non
     return [ranked[r] for r in sorted(ranked)], None
 
 
-def pick_winners(request, page_id: int):
-    if not is_brand_staff(request.user):
-        raise PermissionDenied
+def _managed_contest(request, page_id: int) -> ContestPage:
+    """The contest, if the user manages its brand (403 otherwise, also for another brand's)."""
     contest = get_object_or_404(ContestPage.objects.select_related("result", "brand"), pk=page_id)
-    if not is_staff_of_brand(request.user, contest.brand_id):
-        raise PermissionDenied  # another brand's contest
+    if not can_manage(request.user, contest):
+        raise PermissionDenied
+    return contest
+
+
+def pick_winners(request, page_id: int):
+    contest = _managed_contest(request, page_id)
     entries = list(
         Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
     )
@@ -103,9 +107,7 @@ def pick_winners(request, page_id: int):
 def jury(request, page_id: int):
     """Brand staff shortlist entries, score them on the contest's criteria, and read the
     aggregated jury table (sortable by any column)."""
-    if not is_brand_staff(request.user):
-        raise PermissionDenied
-    contest = get_object_or_404(ContestPage.objects.select_related("result"), pk=page_id)
+    contest = _managed_contest(request, page_id)
     refusal = None
     try:
         rules.check_can_judge(request.user, contest)
@@ -146,7 +148,7 @@ def jury(request, page_id: int):
                 + request.GET.get("order", "overall")
             )
     order = request.GET.get("order", "overall")
-    criteria, rows = services.jury_table(contest, order)
+    criteria, rows = services.jury_table(contest, order, viewer=request.user)
     mine = {
         (s.entry_id, s.criterion_id): s.score
         for s in JuryScore.objects.filter(juror=request.user, entry__contest=contest)

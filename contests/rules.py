@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from community.errors import NotAllowed, WrongPhase
 from community.models import User
-from community.rules import is_brand_staff, is_staff_of_brand, is_verified_member
+from community.rules import can_manage, is_brand_staff, is_verified_member
 from contests.models import ContestPage, Entry
 from contests.phases import Phase
 
@@ -58,14 +58,23 @@ def check_can_vote(user: User, entry: Entry, now=None) -> None:
         raise NotAllowed(_("You cannot vote for your own entry."))
 
 
+def check_can_manage(user: User, contest: ContestPage, refusal: str, other_brand: str) -> None:
+    """Staff of the contest's brand (or an admin): the brand scope, one predicate.
+    `other_brand` (with %(brand)s) is the refusal for staff of another brand."""
+    if can_manage(user, contest):
+        return
+    if is_brand_staff(user):
+        raise NotAllowed(other_brand % {"brand": contest.brand.name})
+    raise NotAllowed(refusal)
+
+
 def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
-    if not is_brand_staff(user):
-        raise NotAllowed(_("Only brand staff can pick winners."))
-    if not is_staff_of_brand(user, contest.brand_id):
-        raise NotAllowed(
-            _("Only the staff of %(brand)s can pick this contest's winners.")
-            % {"brand": contest.brand.name}
-        )
+    check_can_manage(
+        user,
+        contest,
+        _("Only brand staff can pick winners."),
+        _("Only the staff of %(brand)s can pick this contest's winners."),
+    )
     phase = contest.phase_at(now or timezone.now())
     if phase == Phase.ARCHIVED:
         raise WrongPhase(_("This contest is archived: its results are final."))
@@ -75,11 +84,20 @@ def check_can_pick_winners(user: User, contest: ContestPage, now=None) -> None:
 
 def check_can_judge(user: User, contest: ContestPage, now=None) -> None:
     """Brand staff shortlist and score entries once submissions close, until the results."""
-    if not is_brand_staff(user):
-        raise NotAllowed(_("Only brand staff can judge entries."))
+    check_can_see_jury(user, contest)
     now = now or timezone.now()
     phase = contest.phase_at(now)
     if phase in (Phase.RESULTS, Phase.ARCHIVED):
         raise WrongPhase(_("The results are announced: judging is over."))
     if phase == Phase.DRAFT or contest.submissions_open_at_moment(now):
         raise WrongPhase(_("Judging starts when submissions close."))
+
+
+def check_can_see_jury(user: User, contest: ContestPage) -> None:
+    """The jury table (scores, shortlist) is for the contest's brand staff, in every phase."""
+    check_can_manage(
+        user,
+        contest,
+        _("Only brand staff can judge entries."),
+        _("Only the staff of %(brand)s can judge this contest's entries."),
+    )

@@ -559,11 +559,15 @@ def score_entry(entry: Entry, *, juror: User, scores: dict[int, int]) -> list[Ju
 JURY_ORDERS = ("overall", "jurors", "title", "votes")
 
 
-def jury_table(contest: ContestPage, order: str = "overall") -> tuple[list, list[dict]]:
+def jury_table(
+    contest: ContestPage, order: str = "overall", *, viewer: User
+) -> tuple[list, list[dict]]:
     """The jury's aggregated scores of the shortlist: per entry, the average per criterion,
     the overall average (mean of the criterion averages) and the number of jurors.
     `order` is "overall", "jurors", "title", "votes" or "criterion-<id>" (descending numbers).
-    Three queries, whatever the number of entries, jurors and scores."""
+    Three queries, whatever the number of entries, jurors and scores. Only for the contest's
+    brand staff (`viewer`)."""
+    rules.check_can_see_jury(viewer, contest)
     criteria = list(JuryCriterion.objects.filter(contest=contest))
     entries = list(
         Entry.objects.public()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from community.rules import is_brand_staff, is_staff_of_brand
+from community.rules import can_manage
 from community.services import OPENINGS_HOOK
 from community.views import PROFILE_SECTIONS_HOOK
 from contests.models import Award, ContestPage, Entry
@@ -20,11 +20,7 @@ def register_contest_admin_urls():
 
 def _winners_button(page, user, priority):
     contest = page.specific_deferred
-    if (
-        isinstance(contest, ContestPage)
-        and is_brand_staff(user)
-        and is_staff_of_brand(user, contest.brand_id)
-    ):
+    if isinstance(contest, ContestPage) and can_manage(user, contest):
         yield PageMenuItem(
             _("Pick winners"),
             reverse("contests_admin:winners", args=[page.pk]),
