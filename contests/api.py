@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from community.network import client_network
 from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
 from contests.phases import Phase
@@ -70,6 +71,8 @@ class WinnersIn(Schema):
     entries: list[int]
     mentions: list[int] = []
     statement: str | None = None
+    # Required once the results are out: why they change (logged, told to the members).
+    reason: str = ""
 
 
 class ShortlistIn(Schema):
@@ -320,6 +323,7 @@ def pick_winners(request, slug: str, data: WinnersIn):
         entry_ids=data.entries,
         mention_ids=data.mentions,
         statement=data.statement,
+        reason=data.reason,
     )
     return Status(200, list_winners(request, slug))
 
@@ -415,6 +419,7 @@ def get_entry(request, entry_id: int):
 
 
 def _vote_state(request, entry: Entry, changed: bool) -> dict:
+    # "voted" is true for a held vote too: holding is for moderators, not a message to voters.
     mine = Vote.objects.filter(entry=entry, voter=request.user).first()
     state = {
         "entry_id": entry.pk,
@@ -443,7 +448,9 @@ def vote(request, entry_id: int, score: int | None = None):
     """Like or budget voting need no parameter; score voting sends `?score=1..5` (sending it
     again with another value changes the member's score)."""
     entry = _public_entry(entry_id)
-    changed = services.cast_vote(entry, voter=request.user, score=score)
+    changed = services.cast_vote(
+        entry, voter=request.user, score=score, network=client_network(request)
+    )
     return Status(200, _vote_state(request, entry, changed))
 
 

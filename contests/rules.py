@@ -1,8 +1,11 @@
 """Who may do what in a contest, and when. Services call these; templates use them for hints."""
 
+from datetime import timedelta
+
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from community.errors import NotAllowed, WrongPhase
 from community.models import User
@@ -56,6 +59,26 @@ def check_can_vote(user: User, entry: Entry, now=None) -> None:
         _refuse_phase("vote", entry.contest.phase_at(now))
     if entry.author_id == user.pk:
         raise NotAllowed(_("You cannot vote for your own entry."))
+    check_account_old_enough(user, entry.contest, now)
+
+
+def check_account_old_enough(user: User, contest: ContestPage, now) -> None:
+    """The contest's minimum account age for voters (0: none)."""
+    days = contest.min_account_age_days
+    if not days:
+        return
+    allowed_from = user.date_joined + timedelta(days=days)
+    if now < allowed_from:
+        raise NotAllowed(
+            ngettext(
+                "In this contest, accounts can vote once they are %(n)s day old. Your account "
+                "can vote from %(date)s.",
+                "In this contest, accounts can vote once they are %(n)s days old. Your account "
+                "can vote from %(date)s.",
+                days,
+            )
+            % {"n": days, "date": date_format(timezone.localtime(allowed_from), "DATETIME_FORMAT")}
+        )
 
 
 def check_can_manage(user: User, contest: ContestPage, refusal: str, other_brand: str) -> None:

@@ -1,11 +1,12 @@
 from django.core.paginator import Paginator
-from django.urls import include, path, reverse
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from community.rules import can_manage
+from community.rules import can_manage, is_moderator
 from community.services import OPENINGS_HOOK
 from community.views import PROFILE_SECTIONS_HOOK
 from contests.models import Award, ContestPage, Entry
@@ -16,6 +17,18 @@ PROFILE_ENTRIES_PAGE_SIZE = 24
 @hooks.register("register_admin_urls")
 def register_contest_admin_urls():
     return [path("contests/", include("contests.admin_urls", namespace="contests_admin"))]
+
+
+class HeldVotesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_moderator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_held_votes_menu_item():
+    return HeldVotesMenuItem(
+        _("Held votes"), reverse_lazy("contests_admin:held_votes"), icon_name="warning", order=102
+    )
 
 
 def _winners_button(page, user, priority):
