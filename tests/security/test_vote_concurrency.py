@@ -34,7 +34,10 @@ def test_a_burst_of_new_accounts_at_the_threshold_is_held_even_when_simultaneous
 def test_one_network_at_the_threshold_is_held_even_when_simultaneous():
     entry = factories.make_entry(factories.make_contest("voting"))
     burst = settings.COCREO_VOTE_MAX_SAME_NETWORK + 1
-    voters = [factories.UserFactory(date_joined=timezone.now() - timedelta(days=365)) for _ in range(burst)]
+    voters = [
+        factories.UserFactory(date_joined=timezone.now() - timedelta(days=365))
+        for _ in range(burst)
+    ]
     outcomes = race(
         lambda v: services.cast_vote(entry, voter=v, network="203.0.113.0/24"),
         [(v,) for v in voters],
