@@ -471,9 +471,12 @@ def run_cells(world, action: Action, entry_point: str) -> list[str]:
                         )
                         got = page_outcome(response, landed)
                         expected = "ok" if expected == "ok" else "refused"
-                if got == "ok" and action.landed is not None:
-                    if not action.landed(world, place, user):
-                        got = "answered ok but nothing happened"
+                if (
+                    got == "ok"
+                    and action.landed is not None
+                    and not action.landed(world, place, user)
+                ):
+                    got = "answered ok but nothing happened"
                 transaction.set_rollback(True)
             if got != expected:
                 mismatches.append(f"{action.name} / {phase} / {role}: expected {expected}, {got}")
