@@ -7,8 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from community.errors import ActionRefused
 from community.rules import can_manage, is_moderator
@@ -197,8 +196,8 @@ def jury(request, page_id: int):
 
 
 HOLD_REASONS = {
-    velocity.HOLD_NEW_ACCOUNTS: _lazy("many new accounts within minutes"),
-    velocity.HOLD_NETWORK: _lazy("many votes from one network"),
+    velocity.HOLD_NEW_ACCOUNTS: gettext_lazy("many new accounts within minutes"),
+    velocity.HOLD_NETWORK: gettext_lazy("many votes from one network"),
 }
 
 
