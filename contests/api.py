@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from community.rules import is_brand_staff
+from community.network import client_network
 from community.second_factor import staff_auth
 from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
@@ -72,6 +72,8 @@ class WinnersIn(Schema):
     entries: list[int]
     mentions: list[int] = []
     statement: str | None = None
+    # Required once the results are out: why they change (logged, told to the members).
+    reason: str = ""
 
 
 class ShortlistIn(Schema):
@@ -322,6 +324,7 @@ def pick_winners(request, slug: str, data: WinnersIn):
         entry_ids=data.entries,
         mention_ids=data.mentions,
         statement=data.statement,
+        reason=data.reason,
     )
     return Status(200, list_winners(request, slug))
 
@@ -385,9 +388,7 @@ def score_entry(request, entry_id: int, data: JuryScoresIn):
 def jury_table(request, slug: str, order: str = "overall"):
     """The aggregated jury table (brand staff only)."""
     contest = _get_contest(slug)
-    if not is_brand_staff(request.user):
-        return Status(403, {"detail": _("Only brand staff can judge entries.")})
-    criteria, rows = services.jury_table(contest, order)
+    criteria, rows = services.jury_table(contest, order, viewer=request.user)
     return Status(
         200,
         [
@@ -419,6 +420,7 @@ def get_entry(request, entry_id: int):
 
 
 def _vote_state(request, entry: Entry, changed: bool) -> dict:
+    # "voted" is true for a held vote too: holding is for moderators, not a message to voters.
     mine = Vote.objects.filter(entry=entry, voter=request.user).first()
     state = {
         "entry_id": entry.pk,
@@ -447,7 +449,9 @@ def vote(request, entry_id: int, score: int | None = None):
     """Like or budget voting need no parameter; score voting sends `?score=1..5` (sending it
     again with another value changes the member's score)."""
     entry = _public_entry(entry_id)
-    changed = services.cast_vote(entry, voter=request.user, score=score)
+    changed = services.cast_vote(
+        entry, voter=request.user, score=score, network=client_network(request)
+    )
     return Status(200, _vote_state(request, entry, changed))
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
+from community.network import client_network
 from community.rules import is_moderator
 from contests import gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
@@ -331,7 +332,12 @@ def vote(request, contest: ContestPage, entry_id: int):
             services.withdraw_vote(entry, voter=request.user)
             messages.success(request, _("Your vote has been withdrawn."))
         else:
-            services.cast_vote(entry, voter=request.user, score=request.POST.get("score"))
+            services.cast_vote(
+                entry,
+                voter=request.user,
+                score=request.POST.get("score"),
+                network=client_network(request),
+            )
             messages.success(request, _("Thank you for voting!"))
     except ActionRefused as refused:
         messages.error(request, refused.message)

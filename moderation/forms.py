@@ -72,6 +72,17 @@ class PauseForm(forms.Form):
     )
     message = forms.CharField(label=_("Public message"), max_length=280, required=False)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from community.rules import is_moderator, staff_brand_ids
+
+        if user is not None and not (is_moderator(user) or user.is_superuser):
+            # Brand staff pause only their own brands (the service checks it too).
+            self.fields["scope"].choices = [
+                c for c in PauseScope.choices if c[0] != PauseScope.SITE
+            ]
+            self.fields["brand"].queryset = Brand.objects.filter(pk__in=staff_brand_ids(user))
+
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=ReportReason.choices)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, RevisionMixin
@@ -273,6 +273,9 @@ class LogAction(models.TextChoices):
     LIFT = "lift", _("Suspension lifted")
     PAUSE = "pause", _("Intake paused")
     RESUME = "resume", _("Intake resumed")
+    VOTES_CLEAR = "votes_clear", _("Held votes counted")
+    VOTES_VOID = "votes_void", _("Held votes voided")
+    WINNERS_CHANGE = "winners_change", _("Winners changed after the announcement")
 
 
 class ModerationLogEntry(models.Model):
@@ -321,6 +324,13 @@ class SuspensionQuerySet(models.QuerySet):
         return self.filter(lifted_at__isnull=True).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
+
+
+def member_suspended(member_ref: str, now=None) -> Exists:
+    """True where the member named by `member_ref` (a path on the outer query, e.g. "voter" or
+    "votes__voter") has an active suspension or ban: one subquery, whatever the data, for
+    leaving their votes and supports out of every count while it lasts."""
+    return Exists(Suspension.objects.active(now).filter(member_id=OuterRef(member_ref)))
 
 
 class Suspension(models.Model):

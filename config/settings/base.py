@@ -372,3 +372,10 @@ LOGGING = {
 COCREO_COMMENTABLE_MODELS = env.list(
     "COCREO_COMMENTABLE_MODELS", default=["contests.entry", "ideas.idea"]
 )
+# Votes that count people (contests/velocity.py): votes for one entry within the window are
+# held for a moderator when more than NEW_ACCOUNTS come from accounts younger than
+# NEW_ACCOUNT_DAYS, or more than SAME_NETWORK from one network (/24 IPv4, /64 IPv6).
+COCREO_VOTE_WINDOW_MINUTES = env.int("COCREO_VOTE_WINDOW_MINUTES", default=10)
+COCREO_VOTE_NEW_ACCOUNT_DAYS = env.int("COCREO_VOTE_NEW_ACCOUNT_DAYS", default=7)
+COCREO_VOTE_MAX_NEW_ACCOUNTS = env.int("COCREO_VOTE_MAX_NEW_ACCOUNTS", default=10)
+COCREO_VOTE_MAX_SAME_NETWORK = env.int("COCREO_VOTE_MAX_SAME_NETWORK", default=5)

@@ -188,6 +188,7 @@ def test_staff_create_a_contest_under_their_brand_page_in_the_admin(brands, staf
         "voting_method": "like",
         "max_entries_per_member": "3",
         "vote_budget": "5",
+        "min_account_age_days": "0",
         "jury_criteria-TOTAL_FORMS": "0",
         "jury_criteria-INITIAL_FORMS": "0",
         "jury_criteria-MIN_NUM_FORMS": "0",
