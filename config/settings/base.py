@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "daphne",  # ASGI runserver: HTTP and WebSocket in development
     "community",
     "moderation",
+    "comments",
+    "profiles",
     "contests",
     "ideas",
     "cms",
@@ -226,3 +228,5 @@ LOGGING = {
 
 # Content members may comment on ("app_label.model"); ideas join when they exist.
 COCREO_COMMENTABLE_MODELS = env.list("COCREO_COMMENTABLE_MODELS", default=["contests.entry"])
+# How long after posting the author may still edit a comment.
+COCREO_COMMENT_EDIT_MINUTES = env.int("COCREO_COMMENT_EDIT_MINUTES", default=15)

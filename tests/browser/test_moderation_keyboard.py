@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from community.models import Comment, Profile
+from comments.models import Comment
+from profiles.models import Profile
 from contests.models import Entry
 from moderation import services
 from moderation.models import ModerationItem, RejectionReason

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from community.errors import Conflict
-from community.models import Comment
+from comments.models import Comment
 from moderation import claims, services
 from moderation.models import ModerationItem, Report
 from moderation.queue import pending_items
