@@ -206,8 +206,8 @@ def make_comment(
 
 
 def make_profile(*, author=None, approved: bool = True, bio: str = "I draw cups.", avatar=None):
-    from profiles.services import update_profile
     from moderation import services as moderation_services
+    from profiles.services import update_profile
 
     author = author or UserFactory()
     profile = update_profile(author, bio=bio, avatar=avatar)

@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from profiles.models import Profile
 from contests.models import Entry
 from moderation import services
 from moderation.models import ModerationItem, RejectionReason
+from profiles.models import Profile
 from tests import factories
 from tests.browser.test_journey import sign_in
 

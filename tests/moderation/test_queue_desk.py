@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Revision
 
-from community.errors import Conflict
 from comments.models import Comment
+from community.errors import Conflict
 from moderation import claims, services
 from moderation.models import ModerationItem, Report
 from moderation.queue import pending_items
