@@ -125,6 +125,8 @@ def test_the_author_edits_within_the_window_only(entry, member, settings):
         comment = factories.make_comment(entry, author=member, body="Firts")
     with time_machine.travel(posted + timedelta(minutes=14), tick=False):
         edit_comment(comment, author=member, body="First")
+        page = client_for(member).get(entry.get_absolute_url()).content.decode()
+        assert reverse("comments:edit", args=[comment.pk]) in page
         with pytest.raises(NotAllowed):
             edit_comment(comment, author=factories.UserFactory(), body="Hijack")
     with time_machine.travel(posted + timedelta(minutes=16), tick=False):
