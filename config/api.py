@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from comments.api import router as comments_router
 from community.errors import ActionRefused
 from community.ratelimits import RateLimited
 from contests.api import router as contests_router
@@ -13,12 +14,13 @@ from moderation.api import router as moderation_router
 api = NinjaAPI(
     title="Cocreo API",
     version="1",
-    description="Design contests, entries, votes, idea boards and moderation.",
+    description="Design contests, entries, votes, idea boards, comments and moderation.",
     urls_namespace="api",
 )
 api.add_router("/", contests_router)
 api.add_router("/", ideas_router)
 api.add_router("/moderation/", moderation_router)
+api.add_router("/", comments_router)
 
 
 @api.exception_handler(ActionRefused)

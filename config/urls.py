@@ -24,6 +24,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
+    path("", include("comments.urls")),
+    path("", include("profiles.urls")),
     path("", include("contests.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),

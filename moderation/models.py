@@ -93,7 +93,8 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
         obj.latest_revision_id = self.latest_revision_id
         for name in self.moderation_fields:
             setattr(obj, name, getattr(self, name))
-        for name in (*self.moderation_related, *self.moderation_prefetch):
+        for path in (*self.moderation_related, *self.moderation_prefetch):
+            name = path.split("__")[0]  # "parent__author" caches "parent" (with its author)
             field = self._meta.get_field(name)
             attname = getattr(field, "attname", None)
             if name in self._state.fields_cache and (
@@ -276,6 +277,7 @@ class LogAction(models.TextChoices):
     VOTES_CLEAR = "votes_clear", _("Held votes counted")
     VOTES_VOID = "votes_void", _("Held votes voided")
     WINNERS_CHANGE = "winners_change", _("Winners changed after the announcement")
+    OFFICIAL = "official", _("Official answer published")
 
 
 class ModerationLogEntry(models.Model):

@@ -7,10 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from community.models import Notification
-from community.services import update_profile
 from contests.models import Entry
 from moderation import services
 from moderation.models import ModerationItem
+from profiles.services import update_profile
 from tests import factories
 from tests.conftest import client_for
 

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "daphne",  # ASGI runserver: HTTP and WebSocket in development
     "community",
     "moderation",
+    "comments",
+    "profiles",
     "contests",
     "ideas",
     "cms",
@@ -379,3 +381,5 @@ COCREO_VOTE_WINDOW_MINUTES = env.int("COCREO_VOTE_WINDOW_MINUTES", default=10)
 COCREO_VOTE_NEW_ACCOUNT_DAYS = env.int("COCREO_VOTE_NEW_ACCOUNT_DAYS", default=7)
 COCREO_VOTE_MAX_NEW_ACCOUNTS = env.int("COCREO_VOTE_MAX_NEW_ACCOUNTS", default=10)
 COCREO_VOTE_MAX_SAME_NETWORK = env.int("COCREO_VOTE_MAX_SAME_NETWORK", default=5)
+# How long after posting the author may still edit a comment.
+COCREO_COMMENT_EDIT_MINUTES = env.int("COCREO_COMMENT_EDIT_MINUTES", default=15)

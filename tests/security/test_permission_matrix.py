@@ -27,9 +27,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from community import services as community_services
+from comments import services as comment_services
+from comments.models import Comment
 from community.errors import ActionRefused, NotAllowed, NotFound, WrongPhase
-from community.models import Comment
 from contests import services
 from contests.models import (
     Award,
@@ -41,6 +41,8 @@ from contests.models import (
     Vote,
     VoteStatus,
 )
+from ideas import services as idea_services
+from ideas.models import Idea, IdeaStatus
 from moderation import intake, reports
 from moderation import services as moderation_services
 from moderation.models import IntakePause, ModerationItem, ModerationItemStatus, Report
@@ -77,7 +79,21 @@ pause_brand          voting        no  no  no  ok  ok  no  ok
 pause_site           voting        no  no  no  ok  no  no  ok
 moderate             submissions   no  no  no  ok  no  no  ok
 decide_held_votes    voting        no  no  no  ok  no  no  ok
+post_idea            voting        no  ok  ok  ok  ok  ok  ok
+post_idea            archived      no  ph  ph  ph  ph  ph  ph
+edit_idea            voting        no  no  ok  no  no  no  no
+edit_idea            archived      no  no  ph  no  no  no  no
+withdraw_idea        voting        no  no  ok  no  no  no  no
+support              voting        no  ok  no  ok  ok  ok  ok
+support              archived      no  ph  no  ph  ph  ph  ph
+answer_idea          voting        no  no  no  no  ok  no  ok
+answer_idea          archived      no  no  no  no  ok  no  ok
+merge_ideas          voting        no  no  no  no  ok  no  ok
+revive_idea          voting        no  no  no  no  ok  no  ok
+contest_from_idea    voting        no  no  no  no  ok  no  ok
 """
+# Ideas boards have no contest phases: the board of the world is open at the "voting" moment and
+# closed at the "archived" one (its deadline has passed); the brand answers after the deadline too.
 # Comments and reports are open in every phase (the crisis pause stops comments, see
 # tests/moderation/test_intake.py); pausing, moderating and deciding held votes do not depend
 # on the contest's phase, so they have one line each.
@@ -129,10 +145,45 @@ class Place:
 
 
 @dataclass
+class Board:
+    """Brand A's ideas board (open until BOARD_CLOSES) with the author's idea, a rival's idea
+    and an expired one."""
+
+    board: object
+    idea: Idea
+    rival: Idea
+    expired: Idea
+
+
+@dataclass
 class World:
     users: dict
     brand: object
     places: dict = field(default_factory=dict)
+    board: Board | None = None
+
+
+BOARD_CLOSES = T0 + timedelta(days=25)
+
+
+def _board(brand, author, rival_author) -> Board:
+    with time_machine.travel(T0, tick=False):
+        board = factories.make_board(
+            brand=brand, goal=100, stages=[(1, 5)], opens_at=T0, closes_at=BOARD_CLOSES
+        )
+        idea = factories.make_idea(board, author=author, title="Author's idea")
+        rival = factories.make_idea(board, author=rival_author, title="Rival's idea")
+        expired = factories.make_idea(board, author=rival_author, title="Expired idea")
+    # The first two cleared their stage; the third missed it.
+    Idea.objects.filter(pk__in=[idea.pk, rival.pk]).update(stages_cleared=1)
+    with time_machine.travel(T0 + timedelta(days=6), tick=False):
+        idea_services.expire_ideas()
+    return Board(board, idea, rival, Idea.objects.get(pk=expired.pk))
+
+
+def _idea(idea: Idea) -> Idea:
+    """The idea as it is now (each cell runs in its own savepoint)."""
+    return Idea.objects.select_related("board__brand").get(pk=idea.pk)
 
 
 def _place(brand, author, rival_author, **extra) -> Place:
@@ -177,6 +228,7 @@ def world(django_db_setup, django_db_blocker):
             Award.objects.create(contest=announced.contest, entry=announced.entry, rank=1)
             ContestResult.objects.create(contest=announced.contest, announced_at=ANNOUNCED_AT)
             world.places["announced"] = announced
+            world.board = _board(brand, users["author"], rival_author)
             yield world
         finally:
             transaction.set_rollback(True)
@@ -268,7 +320,12 @@ ACTIONS = [
     Action(
         "comment",
         landed=lambda w, p, u: Comment.objects.filter(author_id=u.pk).exists(),
-        service=lambda w, p, u: community_services.post_comment(p.entry, author=u, body="Nice"),
+        service=lambda w, p, u: comment_services.post_comment(p.entry, author=u, body="Nice"),
+        api=lambda w, p, c: c.post(
+            api("comments"),
+            {"target": f"entry:{p.entry.pk}", "body": "Nice"},
+            content_type="application/json",
+        ),
         html=lambda w, p, c: c.post(
             "/comments/",
             {
@@ -399,6 +456,94 @@ ACTIONS = [
         ),
     ),
 ]
+
+
+def _idea_admin(w, idea: Idea, client, data: dict):
+    return client.post(_admin(f"ideas/{idea.pk}/"), data)
+
+
+ACTIONS += [
+    Action(
+        "post_idea",
+        landed=lambda w, p, u: Idea.objects.filter(title="New idea", author_id=u.pk).exists(),
+        service=lambda w, p, u: idea_services.submit_idea(
+            w.board.board, author=u, title="New idea", description="D"
+        ),
+        api=lambda w, p, c: c.post(
+            api(f"boards/{w.board.board.slug}/ideas"), {"title": "New idea", "description": "D"}
+        ),
+    ),
+    Action(
+        "edit_idea",
+        landed=lambda w, p, u: ModerationItem.objects.for_object(w.board.idea).pending().exists(),
+        service=lambda w, p, u: idea_services.edit_idea(
+            _idea(w.board.idea), author=u, title="Edited", description="D"
+        ),
+        api=lambda w, p, c: c.post(
+            api(f"ideas/{w.board.idea.pk}/edit"), {"title": "Edited", "description": "D"}
+        ),
+    ),
+    Action(
+        "withdraw_idea",
+        landed=lambda w, p, u: not Idea.objects.filter(pk=w.board.idea.pk).exists(),
+        service=lambda w, p, u: idea_services.withdraw_idea(_idea(w.board.idea), author=u),
+        api=lambda w, p, c: c.delete(api(f"ideas/{w.board.idea.pk}")),
+    ),
+    Action(
+        "support",
+        landed=lambda w, p, u: w.board.idea.supports.filter(member_id=u.pk).exists(),
+        service=lambda w, p, u: idea_services.support_idea(_idea(w.board.idea), member=u),
+        api=lambda w, p, c: c.post(api(f"ideas/{w.board.idea.pk}/support")),
+    ),
+    Action(
+        "answer_idea",
+        landed=lambda w, p, u: _idea(w.board.idea).status == IdeaStatus.PLANNED,
+        service=lambda w, p, u: idea_services.answer_idea(
+            _idea(w.board.idea), actor=u, status="planned", answer="Yes"
+        ),
+        api=lambda w, p, c: c.post(
+            api(f"ideas/{w.board.idea.pk}/status"),
+            {"status": "planned", "answer": "Yes"},
+            content_type="application/json",
+        ),
+        admin=lambda w, p, c: _idea_admin(
+            w, w.board.idea, c, {"action": "answer", "status": "planned", "answer": "Yes"}
+        ),
+    ),
+    Action(
+        "merge_ideas",
+        landed=lambda w, p, u: _idea(w.board.rival).status == IdeaStatus.MERGED,
+        service=lambda w, p, u: idea_services.merge_ideas(
+            _idea(w.board.rival), into=_idea(w.board.idea), actor=u
+        ),
+        api=lambda w, p, c: c.post(
+            api(f"ideas/{w.board.rival.pk}/merge"),
+            {"into": w.board.idea.pk},
+            content_type="application/json",
+        ),
+        admin=lambda w, p, c: _idea_admin(
+            w, w.board.rival, c, {"action": "merge", "into": w.board.idea.pk}
+        ),
+    ),
+    Action(
+        "revive_idea",
+        landed=lambda w, p, u: _idea(w.board.expired).status == IdeaStatus.NEW,
+        service=lambda w, p, u: idea_services.revive_idea(_idea(w.board.expired), actor=u),
+        api=lambda w, p, c: c.post(
+            api(f"ideas/{w.board.expired.pk}/revive"), {}, content_type="application/json"
+        ),
+        admin=lambda w, p, c: _idea_admin(w, w.board.expired, c, {"action": "revive"}),
+    ),
+    Action(
+        "contest_from_idea",
+        landed=lambda w, p, u: _idea(w.board.idea).contest_id is not None,
+        service=lambda w, p, u: idea_services.open_contest_from_idea(_idea(w.board.idea), actor=u),
+        api=lambda w, p, c: c.post(
+            api(f"ideas/{w.board.idea.pk}/contest"), {}, content_type="application/json"
+        ),
+        admin=lambda w, p, c: _idea_admin(w, w.board.idea, c, {"action": "contest"}),
+    ),
+]
 ACTIONS_BY_NAME = {action.name: action for action in ACTIONS}
 
 
@@ -516,6 +661,30 @@ API_OPERATIONS = {
     "moderation.api.queue": "moderate",
     "moderation.api.approve": "moderate",
     "moderation.api.reject": "moderate",
+    "comments.api.list_comments": READ,
+    "comments.api.post_comment": "comment",
+    "comments.api.edit_comment": "comment",  # the author's own, tests/comments/test_api.py
+    "ideas.api.list_boards": READ,
+    "ideas.api.get_board": READ,
+    "ideas.api.list_ideas": READ,
+    "ideas.api.similar_ideas": READ,
+    "ideas.api.roadmap": READ,
+    "ideas.api.get_idea": READ,
+    "ideas.api.get_timeline": READ,
+    "ideas.api.create_idea": "post_idea",
+    "ideas.api.edit_idea": "edit_idea",
+    "ideas.api.withdraw_idea": "withdraw_idea",
+    "ideas.api.support": "support",
+    "ideas.api.withdraw_support": "support",
+    "ideas.api.follow_idea": "support",  # a member's own follows, like support: verified only
+    "ideas.api.unfollow_idea": "support",
+    "ideas.api.follow_board": "support",
+    "ideas.api.unfollow_board": "support",
+    "ideas.api.set_status": "answer_idea",
+    "ideas.api.edit_answer": "answer_idea",
+    "ideas.api.merge": "merge_ideas",
+    "ideas.api.revive": "revive_idea",
+    "ideas.api.open_contest": "contest_from_idea",
 }
 SERVICE_MODULES = [
     "contests.services",
@@ -525,6 +694,9 @@ SERVICE_MODULES = [
     "moderation.claims",
     "community.services",
     "community.brands",
+    "comments.services",
+    "profiles.services",
+    "ideas.services",
 ]
 # Every public function of the services modules: the matrix action it performs, or why it is
 # not a member's or staff's action (a helper, a read, set-up code, system work).
@@ -572,14 +744,41 @@ SERVICE_FUNCTIONS = {
     "moderation.claims.claim": "moderate",
     "moderation.claims.claim_next": "moderate",
     "moderation.claims.release": "moderate",
-    "community.services.post_comment": "comment",
-    "community.services.resubmit_comment": "comment",
-    "community.services.check_can_comment": "comment",
-    "community.services.is_commentable": "helper: settings",
+    "comments.services.post_comment": "comment",
+    "comments.services.edit_comment": "comment",
+    "comments.services.resubmit_comment": "comment",
+    "comments.services.check_can_comment": "comment",
+    "comments.services.is_commentable": "helper: settings",
+    "comments.services.commentable_models": "helper: settings",
+    "comments.services.target_key": "helper: a name",
+    "comments.services.resolve_target": "read",
+    "comments.services.public_thread": "read",
+    "comments.services.nest": "helper: shapes a read",
+    "comments.services.tell_about_published_comment": "system work (after approval)",
+    "profiles.services.update_profile": "member's own profile (tests/profiles)",
+    "profiles.services.public_profile": "read",
+    "ideas.services.submit_idea": "post_idea",
+    "ideas.services.edit_idea": "edit_idea",
+    "ideas.services.withdraw_idea": "withdraw_idea",
+    "ideas.services.support_idea": "support",
+    "ideas.services.withdraw_support": "support",
+    "ideas.services.support_count": "read: public totals",
+    "ideas.services.has_supported": "read: the member's own support",
+    "ideas.services.follow_idea": "member's own follows (tests/ideas/test_services.py)",
+    "ideas.services.unfollow_idea": "member's own follows",
+    "ideas.services.follow_board": "member's own follows",
+    "ideas.services.unfollow_board": "member's own follows",
+    "ideas.services.followers": "read",
+    "ideas.services.answer_idea": "answer_idea",
+    "ideas.services.edit_answer": "answer_idea",
+    "ideas.services.revive_idea": "revive_idea",
+    "ideas.services.merge_ideas": "merge_ideas",
+    "ideas.services.merge_target": "read",
+    "ideas.services.open_contest_from_idea": "contest_from_idea",
+    "ideas.services.expire_ideas": "system work (a command and a task)",
     "community.services.follow_brand": "member's own follows (tests/community/test_follows.py)",
     "community.services.unfollow_brand": "member's own follows",
     "community.services.follows": "read",
-    "community.services.update_profile": "member's own profile (tests/community)",
     "community.services.announce_openings": "system work (a command and a task)",
     "community.brands.add_brand_staff": "admins only (tests/community/test_brands.py)",
     "community.brands.remove_brand_staff": "admins only (tests/community/test_brands.py)",
