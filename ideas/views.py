@@ -112,7 +112,7 @@ def board(request, board: IdeasBoardPage):
     status = status if status in FILTER_STATUSES else ""
     category = request.GET.get("category", "")
     category = category if category in {str(c.pk) for c in categories} else ""
-    query = " ".join(request.GET.get("q", "").split())[: listing.MAX_QUERY_LENGTH]
+    query = listing.clean_query(request.GET.get("q"))
     ideas = listing.board_ideas(board, sort=sort, status=status, category=category, q=query)
     page = Paginator(ideas, BOARD_PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     _decorate(page.object_list, board, stages, now)
@@ -185,7 +185,7 @@ def similar(request, board: IdeasBoardPage):
     response = render(
         request,
         "ideas/includes/similar_ideas.html",
-        {"ideas": ideas, "page": board, "query": " ".join(query.split())},
+        {"ideas": ideas, "page": board},
     )
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -276,6 +276,11 @@ class TestSimilar:
             assert response.status_code == 200
             assert "<li" not in response.content.decode()
 
+    def test_control_characters_are_ignored(self, board, idea):
+        response = Client().get(f"{board.url}similar/", {"q": "lemon\x00tart"})
+        assert response.status_code == 200  # PostgreSQL refuses NUL bytes in text
+        assert "Bring back the lemon tart" in response.content.decode()
+
 
 class TestStaffActions:
     @pytest.fixture
