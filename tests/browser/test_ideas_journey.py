@@ -11,8 +11,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ideas import services
 from ideas.models import Idea, IdeaStatus, Support
 from tests import factories
+from tests.browser.test_accessibility import blocking_violations
 from tests.browser.test_journey import sign_in
 
 TITLE = "Winner Taco with a darker chocolate"
@@ -137,3 +139,31 @@ def test_idea_journey(live_server, new_context, screenshot):
         assert page.context.page_errors == [], page.context.page_errors
         errors = [e for e in page.context.console_errors if "gravatar.com" not in e]
         assert errors == [], errors
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ideas_pages_have_no_serious_accessibility_violations(live_server, new_context):
+    board = factories.make_board(title="What should we bring back?", goal=3, stages=[(2, 30)])
+    idea = factories.make_idea(board, title="Bring back the Winner Taco")
+    factories.supporters(idea, 1)
+    staff = factories.brand_staff(board.brand)
+    services.answer_idea(idea, actor=staff, status=IdeaStatus.PLANNED, answer="In May.")
+    found = {}
+    visitor = new_context().new_page()
+    for path in (board.url, f"{board.url}roadmap/", idea.get_absolute_url()):
+        visitor.goto(path)
+        found[path] = blocking_violations(visitor)
+    member = new_context().new_page()
+    sign_in(member, factories.UserFactory().email)
+    member.goto(board.url)
+    found["board (member)"] = blocking_violations(member)
+    member.goto(f"{board.url}new/")
+    member.get_by_label("Title").press_sequentially("Winner Taco", delay=20)
+    expect(member.get_by_test_id("similar-ideas")).to_be_visible()
+    found["new idea with suggestions"] = blocking_violations(member)
+    manager = new_context().new_page()
+    sign_in(manager, staff.email)
+    manager.goto(idea.get_absolute_url())
+    found["idea (staff)"] = blocking_violations(manager)
+    assert {path: v for path, v in found.items() if v} == {}
