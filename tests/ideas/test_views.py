@@ -116,6 +116,27 @@ class TestVisibility:
         assert "og:" not in own and "twitter:" not in own
         assert '<meta name="robots" content="noindex">' in own
 
+    def test_comments_and_report_form_on_an_approved_idea(self, board, idea):
+        from django.contrib.contenttypes.models import ContentType
+        from django.urls import reverse
+
+        from moderation.models import Report
+
+        factories.make_comment(idea, body="Yes please, with more lemon.")
+        factories.make_comment(idea, body="Not yet approved.", approved=False)
+        member = factories.UserFactory()
+        client = client_for(member)
+        page = client.get(url(idea)).content.decode()
+        assert "Yes please, with more lemon." in page
+        assert "Not yet approved." not in page
+        assert "Report this" in page
+        content_type = ContentType.objects.get_for_model(Idea)
+        client.post(
+            reverse("moderation_public:report"),
+            {"content_type": content_type.pk, "object_id": idea.pk, "reason": "spam"},
+        )
+        assert Report.objects.filter(object_id=idea.pk, reporter=member).exists()
+
     def test_merged_idea_redirects_to_its_target(self, board, idea):
         duplicate = factories.make_idea(board, title="Lemon tart again")
         staff = factories.brand_staff(board.brand)
