@@ -20,9 +20,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # cms asks the contests app through its model and knows nothing else of it.
+        # cms asks the contests and ideas apps through their models and knows nothing else of them.
         contest_model = apps.get_model("contests", "ContestPage")
         context["open_contests"], context["past_contests"] = contest_model.current_and_past()
+        context["boards"] = apps.get_model("ideas", "IdeasBoardPage").listed()
         return context
 
 
