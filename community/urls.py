@@ -14,4 +14,5 @@ urlpatterns = [
     path("comments/", views.post_comment, name="post_comment"),
     path("comments/<int:comment_id>/resubmit/", views.resubmit_comment, name="resubmit_comment"),
     path("profile/", views.profile_settings, name="profile_settings"),
+    path("language/<str:code>/", views.switch_language, name="language"),
 ]

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "community.cookies.pending_cookies_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +122,14 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Pages cached for anonymous visitors (community/page_cache.py; README, "Page cache"): at most
+# this many seconds, exactly invalidated on every change they show. On by default only with
+# Redis: a per-process memory cache would not see invalidations made by other processes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+PAGE_CACHE_PREFIX = "pages"
+# How many shuffle orders the gallery has during voting (each visitor gets one at random).
+GALLERY_SHUFFLE_BUCKETS = env.int("GALLERY_SHUFFLE_BUCKETS", default=16)
 
 TASKS = {
     "default": {
