@@ -195,8 +195,8 @@ def get_contest(request, slug: str):
 @paginate(PageNumberPagination, page_size=24)
 def list_entries(request, slug: str, sort: str = "", q: str = ""):
     """Approved entries. `sort`: "shuffle" (the default during voting: the visitor's order,
-    one of a few kept in a signed cookie, stable across pages and visits), "newest", or "votes" (only when totals are
-    public). `q` searches titles and descriptions."""
+    one of a few kept in a signed cookie, stable across pages and visits), "newest", or
+    "votes" (only when totals are public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
     entries, _sort = gallery.gallery_entries(
         contest,
