@@ -29,7 +29,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -40,10 +40,16 @@ logger = logging.getLogger(__name__)
 HEADER = "X-Page-Cache"
 SITE = "site"  # every cached page shows the site's pages and settings
 LISTINGS = "listings"  # pages that list contests (home, brand pages)
+# Counters outlive every page stored under them; one that expires starts again from the clock.
+GENERATION_SECONDS = 24 * 3600
 
 
 def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
 
 
 def object_tag(obj) -> str:
@@ -56,6 +62,7 @@ def _generation_key(tag: str) -> str:
 
 
 def _generations(tags: list[str]) -> list[int]:
+    cache = _cache()
     keys = [_generation_key(tag) for tag in tags]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
@@ -63,19 +70,20 @@ def _generations(tags: list[str]) -> list[int]:
         # A counter starts at the clock (ns), so one that was evicted and starts again never
         # returns to a value some older page was stored under.
         for key in missing:
-            cache.add(key, time.time_ns(), timeout=None)
+            cache.add(key, time.time_ns(), timeout=GENERATION_SECONDS)
         found.update(cache.get_many(missing))
     return [found.get(key, 0) for key in keys]
 
 
 def _bump(tags: Iterable[str]) -> None:
+    cache = _cache()
     for tag in dict.fromkeys(tags):
         key = _generation_key(tag)
         try:
             try:
                 cache.incr(key)
             except ValueError:  # no counter yet (or evicted): any new value will do
-                cache.set(key, time.time_ns(), timeout=None)
+                cache.set(key, time.time_ns(), timeout=GENERATION_SECONDS)
         except Exception:
             logger.warning("Page cache: could not invalidate %s", tag, exc_info=True)
 
@@ -161,7 +169,7 @@ def cached_page_response(
     key_parts = key_parts() if callable(key_parts) else key_parts
     try:
         key = _page_key(request, tags, key_parts)
-        stored = cache.get(key)
+        stored = _cache().get(key)
     except Exception:
         logger.warning("Page cache unavailable; rendering", exc_info=True)
         return render()
@@ -179,7 +187,7 @@ def cached_page_response(
     if timeout >= 1 and _response_is_shareable(request, response):
         headers = [(name, value) for name, value in response.items() if name != HEADER]
         try:
-            cache.set(key, (response.status_code, headers, response.content), timeout)
+            _cache().set(key, (response.status_code, headers, response.content), timeout)
         except Exception:
             logger.warning("Page cache unavailable; not stored", exc_info=True)
         else:

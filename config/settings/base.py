@@ -128,6 +128,7 @@ else:
 # Redis: a per-process memory cache would not see invalidations made by other processes.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 PAGE_CACHE_PREFIX = "pages"
+PAGE_CACHE_ALIAS = env.str("PAGE_CACHE_ALIAS", default="default")  # which of CACHES holds them
 # How many shuffle orders the gallery has during voting (each visitor gets one at random).
 GALLERY_SHUFFLE_BUCKETS = env.int("GALLERY_SHUFFLE_BUCKETS", default=16)
 
