@@ -1,47 +1,63 @@
 """Whole pages cached for anonymous visitors, invalidated exactly by generation counters.
 
-A page opts in with `cache_anonymous_page(tags=…)` on its view (or `cached_page_response` for a
-Wagtail page's `serve`). Each tag names what the page shows ("contest:7", "contests.entry:12");
-every page also carries the tag "site". Each tag has a generation counter in the cache; a page is
-stored under a key made of its URL, host, language, any extra key parts (the visitor's shuffle
-order) and the generations of its tags. `invalidate(tag)` bumps the counter after the
-transaction commits, so every page that shows the tag gets a new key: nothing is deleted, old
-entries simply expire. The generations are read before the page is rendered, so a page rendered
-from data older than an event is stored under a key that is no longer read once the event's
-bump has happened.
+A view opts in with `cache_anonymous_page(tags=…)` (a Wagtail page with `CachedPageMixin`).
+Tags name what the page shows ("contest:7", "contests.entry:12"); every page also carries "site".
+Each tag has a generation counter in the cache, and `invalidate(tag)` bumps it after the
+transaction commits; nothing is ever deleted.
+
+Storing: before the view renders, the decorator reads the generations of the page's tags; the
+page is stored with that snapshot under a key made of scheme, host, path, query string and
+language (plus the visitor's order, below). Serving: `PageCacheMiddleware` looks the key up
+before any routing (Wagtail's page lookup costs more than the page cache itself) and serves the
+page only if every tag still has the generation of the snapshot. An event that happens while a
+page renders bumps a counter after the snapshot was read, so that copy is never served.
+
+Pages that show one of the visitor orders (the shuffled gallery during voting, see
+`visitor_order`) are stored once per order; a marker under the plain key says so.
 
 A page is served from or stored in the cache only when it is safe to share it:
-- the request is a GET or HEAD by an anonymous visitor, with no messages waiting for them, and
-  only with query parameters the page declares (others are rendered, never cached);
-- the response is a 200 that sets no cookie, did not ask for a CSRF token (so no other
-  visitor's token can be in it), did not write the session, and is not marked private/no-store.
-Entries live for `PAGE_CACHE_SECONDS` at most, and never past a moment the view gives with
-`valid_until` (a contest's next phase boundary). When the cache fails, pages are rendered as
-if there were no cache.
+- the request is a GET or HEAD by an anonymous visitor with no messages waiting, and has only
+  query parameters the page declares (others are rendered, never cached);
+- the response is a 200 that sets no cookie, did not ask for a CSRF token (so no visitor's
+  token is ever in it), did not write the session, is not private/no-store, and its Wagtail page
+  has no view restrictions (a password-protected page is never stored).
+Copies live `PAGE_CACHE_SECONDS` at most and never past a moment the view gives with
+`valid_until` (a contest's next date). When the cache fails, pages are rendered as if there were
+no cache.
 """
 
 import hashlib
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
 
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.decorators import sync_and_async_middleware
 from django.utils.translation import get_language
+
+from community import cookies
 
 logger = logging.getLogger(__name__)
 
 HEADER = "X-Page-Cache"
-SITE = "site"  # every cached page shows the site's pages and settings
+SITE = "site"  # every cached page shows the page tree and the crisis banner
 LISTINGS = "listings"  # pages that list contests (home, brand pages)
 # Counters outlive every page stored under them; one that expires starts again from the clock.
 GENERATION_SECONDS = 24 * 3600
+BY_ORDER = "by-order"  # the marker of a page stored once per visitor order
+
+ORDER_COOKIE = "gallery_order"
+ORDER_SALT = "cocreo.gallery.order"
+ORDER_MAX_AGE = 365 * 24 * 3600
 
 
 def enabled() -> bool:
@@ -57,22 +73,48 @@ def object_tag(obj) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
+# Visitor orders ------------------------------------------------------------------------------
+def _order_from_cookie(request) -> int | None:
+    value = request.get_signed_cookie(ORDER_COOKIE, default=None, salt=ORDER_SALT)
+    if value is not None and value.isdigit() and int(value) < settings.GALLERY_SHUFFLE_BUCKETS:
+        return int(value)
+    return None
+
+
+def visitor_order(request) -> int:
+    """The visitor's order (0 … GALLERY_SHUFFLE_BUCKETS − 1), for pages that show items in a
+    per-visitor order: from the visitor's signed cookie, or drawn at random now and sent back in
+    that cookie. A handful of orders keeps such pages fair (no item is always first) and
+    cacheable (one copy per order)."""
+    order = getattr(request, "_visitor_order", None)
+    if order is None:
+        order = _order_from_cookie(request)
+        if order is None:
+            order = secrets.randbelow(settings.GALLERY_SHUFFLE_BUCKETS)
+            cookies.set_signed_cookie_later(
+                request, ORDER_COOKIE, str(order), salt=ORDER_SALT, max_age=ORDER_MAX_AGE
+            )
+        request._visitor_order = order
+    return order
+
+
+# Generations and invalidation ----------------------------------------------------------------
 def _generation_key(tag: str) -> str:
     return f"{settings.PAGE_CACHE_PREFIX}:gen:{tag}"
 
 
-def _generations(tags: list[str]) -> list[int]:
+def _generations(tags: Iterable[str]) -> dict[str, int]:
     cache = _cache()
-    keys = [_generation_key(tag) for tag in tags]
-    found = cache.get_many(keys)
+    keys = {_generation_key(tag): tag for tag in tags}
+    found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
     if missing:
         # A counter starts at the clock (ns), so one that was evicted and starts again never
-        # returns to a value some older page was stored under.
+        # returns to a value an older snapshot holds.
         for key in missing:
             cache.add(key, time.time_ns(), timeout=GENERATION_SECONDS)
         found.update(cache.get_many(missing))
-    return [found.get(key, 0) for key in keys]
+    return {tag: found.get(key) for key, tag in keys.items()}
 
 
 def _bump(tags: Iterable[str]) -> None:
@@ -105,17 +147,71 @@ def valid_until(request, moment: datetime | None) -> None:
         request._page_cache_until = moment
 
 
-def _request_is_shareable(request, params: Iterable[str]) -> bool:
+def valid_until_next_boundary(request, contests: Iterable, now: datetime) -> None:
+    """A listing of contests changes when any of them reaches its next date."""
+    for contest in contests:
+        valid_until(request, contest.next_boundary(now))
+
+
+def forbid(request) -> None:
+    """Never store the page being rendered (e.g. a Wagtail page with view restrictions)."""
+    request._page_cache_forbidden = True
+
+
+# Keys, reading and storing -------------------------------------------------------------------
+def _is_shareable_request(request) -> bool:
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
-    if getattr(request, "is_preview", False):
-        return False
-    if not set(request.GET).issubset(params):
+    if request.path.startswith(tuple(settings.PAGE_CACHE_SKIP_PREFIXES)):
         return False
     return len(get_messages(request)) == 0
 
 
-def _response_is_shareable(request, response) -> bool:
+def _base_key(request) -> str:
+    material = "\n".join(
+        [
+            request.scheme,
+            request.get_host(),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            get_language() or "",
+        ]
+    )
+    return f"{settings.PAGE_CACHE_PREFIX}:page:{hashlib.sha256(material.encode()).hexdigest()}"
+
+
+def _order_key(base: str, order: int) -> str:
+    return f"{base}:order={order}"
+
+
+def _lookup(request) -> HttpResponse | None:
+    """The stored page for this request if it is still current, else None."""
+    cache = _cache()
+    base = _base_key(request)
+    order = _order_from_cookie(request)
+    keys = [base] if order is None else [base, _order_key(base, order)]
+    found = cache.get_many(keys)
+    record = found.get(base)
+    if record == BY_ORDER:
+        if order is None:
+            record = cache.get(_order_key(base, visitor_order(request)))
+        else:
+            record = found.get(_order_key(base, order))
+            request._visitor_order = order
+    if not isinstance(record, dict):
+        return None
+    if _generations(record["deps"]) != record["deps"]:
+        return None
+    response = HttpResponse(record["content"], status=record["status"])
+    for name, value in record["headers"]:
+        response[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
+def _is_shareable_response(request, response) -> bool:
+    if getattr(request, "_page_cache_forbidden", False):
+        return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -127,30 +223,26 @@ def _response_is_shareable(request, response) -> bool:
     return "private" not in cache_control and "no-store" not in cache_control
 
 
-def _page_key(request, tags: list[str], parts: Iterable) -> str:
-    material = "\n".join(
-        [
-            request.scheme,
-            request.get_host(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            get_language() or "",
-            *(str(part) for part in parts),
-            *(
-                f"{tag}={generation}"
-                for tag, generation in zip(tags, _generations(tags), strict=True)
-            ),
-        ]
-    )
-    return f"{settings.PAGE_CACHE_PREFIX}:page:{hashlib.sha256(material.encode()).hexdigest()}"
-
-
-def _timeout(request) -> int:
+def _store(request, response, deps: dict[str, int], by_order: bool) -> None:
     timeout = settings.PAGE_CACHE_SECONDS
     until = getattr(request, "_page_cache_until", None)
     if until is not None:
         timeout = min(timeout, int((until - timezone.now()).total_seconds()))
-    return timeout
+    if timeout < 1 or not _is_shareable_response(request, response):
+        return
+    record = {
+        "deps": deps,
+        "status": response.status_code,
+        "headers": [(name, value) for name, value in response.items() if name != HEADER],
+        "content": response.content,
+    }
+    base = _base_key(request)
+    if by_order:
+        values = {base: BY_ORDER, _order_key(base, visitor_order(request)): record}
+    else:
+        values = {base: record}
+    _cache().set_many(values, timeout)
+    response[HEADER] = "miss"
 
 
 def cached_page_response(
@@ -158,50 +250,42 @@ def cached_page_response(
     render: Callable[[], HttpResponse],
     *,
     tags: Iterable[str] | Callable[[], Iterable[str]] = (),
-    key_parts: Iterable | Callable[[], Iterable] = (),
+    by_order: bool | Callable[[], bool] = False,
     params: Iterable[str] = (),
 ) -> HttpResponse:
-    """The page from the cache, or `render()` and store it, when it is safe to share. `tags`
-    and `key_parts` may be given as functions, called only when the cache is used."""
-    if not enabled() or not _request_is_shareable(request, params):
+    """The page from the cache, or `render()` and store it when it is safe to share. `tags`
+    and `by_order` (whether the page shows the visitor's order) may be functions, called only
+    when the cache is used."""
+    if not enabled() or not _is_shareable_request(request):
         return render()
-    tags = [SITE, *(tags() if callable(tags) else tags)]
-    key_parts = key_parts() if callable(key_parts) else key_parts
+    if not set(request.GET).issubset(params):
+        return render()
     try:
-        key = _page_key(request, tags, key_parts)
-        stored = _cache().get(key)
+        if not getattr(request, "_page_cache_looked_up", False):
+            hit = _lookup(request)
+            if hit is not None:
+                return hit
+        deps = _generations([SITE, *(tags() if callable(tags) else tags)])
     except Exception:
         logger.warning("Page cache unavailable; rendering", exc_info=True)
         return render()
-    if stored is not None:
-        status, headers, content = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        response[HEADER] = "hit"
-        return response
     response = render()
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    timeout = _timeout(request)
-    if timeout >= 1 and _response_is_shareable(request, response):
-        headers = [(name, value) for name, value in response.items() if name != HEADER]
-        try:
-            _cache().set(key, (response.status_code, headers, response.content), timeout)
-        except Exception:
-            logger.warning("Page cache unavailable; not stored", exc_info=True)
-        else:
-            response[HEADER] = "miss"
+    try:
+        _store(request, response, deps, by_order() if callable(by_order) else by_order)
+    except Exception:
+        logger.warning("Page cache unavailable; not stored", exc_info=True)
     return response
 
 
 def cache_anonymous_page(
     *,
     tags: Callable[..., Iterable[str]] = lambda request, *args, **kwargs: (),
-    key_parts: Callable[..., Iterable] = lambda request, *args, **kwargs: (),
+    by_order: Callable[..., bool] = lambda request, *args, **kwargs: False,
     params: Iterable[str] = (),
 ):
-    """Decorates a view `view(request, *args, **kwargs)`: `tags` and `key_parts` are called with
+    """Decorates a view `view(request, *args, **kwargs)`; `tags` and `by_order` are called with
     the same arguments. `params` are the query parameters the page understands."""
     params = frozenset(params)
 
@@ -212,7 +296,7 @@ def cache_anonymous_page(
                 request,
                 lambda: view(request, *args, **kwargs),
                 tags=lambda: tags(request, *args, **kwargs),
-                key_parts=lambda: key_parts(request, *args, **kwargs),
+                by_order=lambda: by_order(request, *args, **kwargs),
                 params=params,
             )
 
@@ -235,7 +319,30 @@ class CachedPageMixin:
         )
 
 
-def valid_until_next_boundary(request, contests: Iterable, now: datetime) -> None:
-    """A listing of contests changes when any of them reaches its next date."""
-    for contest in contests:
-        valid_until(request, contest.next_boundary(now))
+def _serve_from_cache(request) -> HttpResponse | None:
+    if not enabled() or not _is_shareable_request(request):
+        return None
+    request._page_cache_looked_up = True
+    try:
+        return _lookup(request)
+    except Exception:
+        logger.warning("Page cache unavailable; rendering", exc_info=True)
+        return None
+
+
+@sync_and_async_middleware
+def page_cache_middleware(get_response):
+    """Serves a current cached page before URL routing (and Wagtail's page lookup). Goes after
+    the authentication, locale and messages middleware."""
+    if iscoroutinefunction(get_response):
+        lookup = sync_to_async(_serve_from_cache)
+
+        async def middleware(request):
+            return await lookup(request) or await get_response(request)
+
+    else:
+
+        def middleware(request):
+            return _serve_from_cache(request) or get_response(request)
+
+    return middleware

@@ -19,24 +19,20 @@ Ordering by (key, pk) is a total order, so pages never repeat or miss an entry w
 collisions of the key.
 """
 
-import secrets
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import Mod
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from community import cookies
+from community import page_cache
 from contests.models import ContestPage, Entry, Vote, VotingMethod
 from contests.phases import Phase
 
 PRIME = 2_147_483_647
 MIX_CONSTANTS = (1_540_483_477, 1_103_515_245)
-COOKIE_NAME = "gallery_order"
-COOKIE_SALT = "cocreo.gallery.order"
-COOKIE_MAX_AGE = 365 * 24 * 3600
+COOKIE_NAME, COOKIE_SALT = page_cache.ORDER_COOKIE, page_cache.ORDER_SALT
 
 SORT_LABELS = {
     "shuffle": _("Shuffled for you"),
@@ -46,22 +42,9 @@ SORT_LABELS = {
 
 
 def visitor_bucket(request) -> int:
-    """The visitor's shuffle order (0 … buckets − 1): from their signed cookie, or drawn now;
-    a new one is sent back in that cookie."""
-    bucket = getattr(request, "_gallery_bucket", None)
-    if bucket is not None:
-        return bucket
-    buckets = settings.GALLERY_SHUFFLE_BUCKETS
-    value = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_SALT)
-    if value is not None and value.isdigit() and int(value) < buckets:
-        bucket = int(value)
-    else:
-        bucket = secrets.randbelow(buckets)
-        cookies.set_signed_cookie_later(
-            request, COOKIE_NAME, str(bucket), salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
-        )
-    request._gallery_bucket = bucket
-    return bucket
+    """The visitor's shuffle order: one of the site's visitor orders (community/page_cache.py),
+    kept in a signed cookie."""
+    return page_cache.visitor_order(request)
 
 
 def bucket_seed(bucket: int) -> tuple[int, int, int, int]:

@@ -61,11 +61,9 @@ def _countdown(contest: ContestPage, now) -> dict | None:
     return countdown
 
 
-def _gallery_key_parts(request, contest: ContestPage) -> list:
-    """The visitor's shuffle order, when the page is shuffled (one cached page per order)."""
-    if gallery.resolve_sort(contest, request.GET.get("sort", ""), timezone.now()) == "shuffle":
-        return [f"order={gallery.visitor_bucket(request)}"]
-    return []
+def _gallery_by_order(request, contest: ContestPage) -> bool:
+    """Whether the page showed the visitor's shuffle order (then it is cached once per order)."""
+    return gallery.resolve_sort(contest, request.GET.get("sort", ""), timezone.now()) == "shuffle"
 
 
 def _contest_tags(request, contest: ContestPage) -> list[str]:
@@ -73,7 +71,7 @@ def _contest_tags(request, contest: ContestPage) -> list[str]:
 
 
 @page_cache.cache_anonymous_page(
-    tags=_contest_tags, key_parts=_gallery_key_parts, params=("sort", "q", "page")
+    tags=_contest_tags, by_order=_gallery_by_order, params=("sort", "q", "page")
 )
 def contest_gallery(request, contest: ContestPage):
     now = timezone.now()

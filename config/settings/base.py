@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.cookies.pending_cookies_middleware",
+    "community.page_cache.page_cache_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +130,24 @@ else:
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 PAGE_CACHE_PREFIX = "pages"
 PAGE_CACHE_ALIAS = env.str("PAGE_CACHE_ALIAS", default="default")  # which of CACHES holds them
+# Paths never cached (no lookup is spent on them).
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/accounts/",
+    "/documents/",
+    "/healthz",
+    "/readyz",
+    "/i18n/",
+    "/language/",
+    "/s/",
+    "/entries/",
+    "/media/",
+    "/notifications/",
+    "/profile/",
+    "/comments/",
+]
 # How many shuffle orders the gallery has during voting (each visitor gets one at random).
 GALLERY_SHUFFLE_BUCKETS = env.int("GALLERY_SHUFFLE_BUCKETS", default=16)
 

@@ -82,6 +82,36 @@ class TestWhatIsCached:
             assert get(client, url, **params)[0] == "miss"
             assert get(client, url, **params)[0] == "hit"
 
+    def test_a_cached_page_is_served_before_routing_without_queries(
+        self, voting, django_assert_num_queries
+    ):
+        contest, entry = voting
+        for url in (home_url(), contest.url, entry.get_absolute_url()):
+            client = visitor()
+            warm(url, client)
+            with django_assert_num_queries(0):
+                assert client.get(url)[HEADER] == "hit"
+
+    def test_a_password_protected_page_is_never_stored(self, voting):
+        from wagtail.models import PageViewRestriction
+
+        contest, _entry = voting
+        PageViewRestriction.objects.create(
+            page=contest, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+        client = visitor()
+        form = client.get(contest.url)
+        assert form.get(HEADER) is None and "password" in form.content.decode().lower()
+        restriction = PageViewRestriction.objects.get(page=contest)
+        client.post(
+            f"/_util/authenticate_with_password/{restriction.pk}/{contest.pk}/",
+            {"password": "secret", "return_url": contest.url},
+        )
+        for _ in range(2):
+            header, html = get(client, contest.url)
+            assert header is None and "data-contest-slug" in html
+        assert "data-contest-slug" not in visitor().get(contest.url).content.decode()
+
     def test_the_results_page_is_cached(self, staff):
         contest = factories.make_contest("judging")
         entry = factories.make_entry(contest)
