@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.cookies.pending_cookies_middleware",
+    # Last: it answers cached anonymous pages before routing, so every middleware above (security
+    # headers included) still wraps those responses.
     "community.page_cache.page_cache_middleware",
 ]
 
