@@ -72,6 +72,11 @@ class Comment(ModeratedModel):
     moderation_related = ("author", "parent__author")
     moderation_prefetch = ("target",)
 
+    def page_cache_tags(self) -> list[str]:
+        """A comment shows on its target's page."""
+        target_type = ContentType.objects.get_for_id(self.target_type_id)
+        return [f"{target_type.app_label}.{target_type.model}:{self.target_id}"]
+
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         target = self.target
         name = self.author.username

@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
+
 
 class User(AbstractUser):
     """The project's user from the first migration, so profiles and roles can grow on it."""
@@ -126,9 +128,11 @@ class Notification(models.Model):
         return f"{self.recipient_id}: {self.kind}"
 
 
-class BrandPage(Page):
+class BrandPage(CachedPageMixin, Page):
     """The brand's permanent community in the page tree: its contests (and boards) live under
     it, stay there after they end, and its staff group may edit only this branch."""
+
+    page_cache_tags = (LISTINGS,)
 
     brand = models.OneToOneField(
         Brand, on_delete=models.PROTECT, related_name="page", verbose_name=_("brand")
@@ -149,9 +153,10 @@ class BrandPage(Page):
         context = super().get_context(request, *args, **kwargs)
         # community asks the contests app through its model and knows nothing else of it.
         contest_model = apps.get_model("contests", "ContestPage")
-        context["open_contests"], context["past_contests"] = contest_model.current_and_past(
-            brand_id=self.brand_id
-        )
+        now = timezone.now()
+        current, past = contest_model.current_and_past(brand_id=self.brand_id, now=now)
+        context["open_contests"], context["past_contests"] = current, past
+        valid_until_next_boundary(request, current + past, now)
         board_model = apps.get_model("ideas", "IdeasBoardPage")
         context["boards"] = board_model.listed(brand_id=self.brand_id)
         return context

@@ -10,4 +10,5 @@ urlpatterns = [
     path("brands/<slug:slug>/follow/", views.follow, name="follow"),
     path("members/<str:username>/", views.member_profile, name="member"),
     path("s/<str:code>/", views.share, name="share"),
+    path("language/<str:code>/", views.switch_language, name="language"),
 ]

@@ -197,9 +197,9 @@ def get_contest(request, slug: str):
 @router.get("contests/{slug}/entries", response=list[EntryOut])
 @paginate(PageNumberPagination, page_size=24)
 def list_entries(request, slug: str, sort: str = "", q: str = ""):
-    """Approved entries. `sort`: "shuffle" (the default during voting: a per-visitor order,
-    stable across pages within the session), "newest", or "votes" (only when totals are
-    public). `q` searches titles and descriptions."""
+    """Approved entries. `sort`: "shuffle" (the default during voting: the visitor's order,
+    one of a few kept in a signed cookie, stable across pages and visits), "newest", or
+    "votes" (only when totals are public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
     entries, _sort = gallery.gallery_entries(
         contest,
@@ -224,7 +224,10 @@ class _EntryList:
         return len(self)
 
     def __getitem__(self, item):
-        return [entry_out(e, self.contest) for e in self.queryset[item]]
+        entries = gallery.attach_vote_counts(
+            list(self.queryset[item]), self.contest, timezone.now()
+        )
+        return [entry_out(e, self.contest) for e in entries]
 
 
 @router.post(

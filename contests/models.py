@@ -20,8 +20,32 @@ from wagtail.search import index
 
 from community.forms import BrandScopedPageForm
 from community.images import private_storage
-from contests.phases import Phase, Schedule, phase_at, submissions_open, voting_open
+from community.page_cache import object_tag
+from contests.phases import (
+    Phase,
+    Schedule,
+    next_boundary,
+    phase_at,
+    submissions_open,
+    voting_open,
+)
 from moderation.models import ModeratedModel, ModeratedQuerySet, member_suspended
+
+
+def contest_tag(contest_id: int) -> str:
+    """The page-cache tag of what a contest's pages show: its entries, winners and results."""
+    return f"contest:{contest_id}"
+
+
+def contest_votes_tag(contest_id: int) -> str:
+    """The page-cache tag of a contest's vote totals (its gallery shows them)."""
+    return f"contest-votes:{contest_id}"
+
+
+def contest_results_tag(contest_id: int) -> str:
+    """The page-cache tag of the contest's announced results, which every entry page shows
+    (hidden totals become public, voting ends)."""
+    return f"contest-results:{contest_id}"
 
 
 class VotingMethod(models.TextChoices):
@@ -249,6 +273,10 @@ class ContestPage(RoutablePageMixin, Page):
     def phase_at(self, now) -> Phase:
         return phase_at(self.schedule, now)
 
+    def next_boundary(self, now):
+        """When one of the contest's dates next passes (None when none is left)."""
+        return next_boundary(self.schedule, now)
+
     @property
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
@@ -408,6 +436,10 @@ class Entry(index.Indexed, ModeratedModel, ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def page_cache_tags(self) -> list[str]:
+        """The cached pages that show this entry: its own and its contest's gallery."""
+        return [object_tag(self), contest_tag(self.contest_id)]
 
     def get_absolute_url(self) -> str:
         return self.contest.url + self.contest.reverse_subpage("entry", args=[self.pk])

@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from community import page_cache
 from community.errors import InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
@@ -36,6 +37,9 @@ from contests.models import (
     Vote,
     VoteStatus,
     VotingMethod,
+    contest_results_tag,
+    contest_tag,
+    contest_votes_tag,
 )
 from moderation.intake import check_intake_open, check_not_suspended
 from moderation.models import LogAction, ModerationItem, ModerationStatus
@@ -290,6 +294,7 @@ def _announce_votes(entry: Entry) -> None:
     totals are not sent at all (not even that a vote happened) until the results."""
     if not entry.contest.totals_public:
         return
+    page_cache.invalidate(page_cache.object_tag(entry), contest_votes_tag(entry.contest_id))
     totals = vote_totals(entry)
     event = {"type": "votes.changed", "entry_id": entry.pk, "votes": totals["votes"]}
     if totals["average"] is not None:
@@ -527,6 +532,12 @@ def pick_winners(
         _record_change(contest, staff, reason, before, _award_map(contest))
     contest.result = result
     contest.__dict__.pop("results_announced_at", None)
+    page_cache.invalidate(
+        contest_tag(contest.pk),
+        contest_votes_tag(contest.pk),
+        contest_results_tag(contest.pk),
+        page_cache.LISTINGS,
+    )
     winners = [a for a in awards if a.kind == Award.Kind.WINNER]
     publish_after_commit(
         contest_group(contest.pk),

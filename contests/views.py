@@ -9,6 +9,7 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from community import page_cache
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
 from community.network import client_network
@@ -24,6 +25,9 @@ from contests.models import (
     Entry,
     Vote,
     VotingMethod,
+    contest_results_tag,
+    contest_tag,
+    contest_votes_tag,
 )
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
@@ -58,8 +62,21 @@ def _countdown(contest: ContestPage, now) -> dict | None:
     return countdown
 
 
+def _gallery_by_order(request, contest: ContestPage) -> bool:
+    """Whether the page showed the visitor's shuffle order (then it is cached once per order)."""
+    return gallery.resolve_sort(contest, request.GET.get("sort", ""), timezone.now()) == "shuffle"
+
+
+def _contest_tags(request, contest: ContestPage) -> list[str]:
+    return [contest_tag(contest.pk), contest_votes_tag(contest.pk)]
+
+
+@page_cache.cache_anonymous_page(
+    tags=_contest_tags, by_order=_gallery_by_order, params=("sort", "q", "page")
+)
 def contest_gallery(request, contest: ContestPage):
     now = timezone.now()
+    page_cache.valid_until(request, contest.next_boundary(now))
     phase = contest.phase_at(now)
     query = request.GET.get("q", "")[:100]
     entries, sort = gallery.gallery_entries(
@@ -70,6 +87,7 @@ def contest_gallery(request, contest: ContestPage):
         now=now,
     )
     page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = gallery.attach_vote_counts(list(page.object_list), contest, now)
     params = {k: v for k, v in (("sort", request.GET.get("sort", "")), ("q", query)) if v}
     voted_ids: set[int] = set()
     own_submissions = []
@@ -117,10 +135,12 @@ def contest_gallery(request, contest: ContestPage):
     )
 
 
+@page_cache.cache_anonymous_page(tags=_contest_tags)
 def results(request, contest: ContestPage):
     """Winners, honourable mentions, the Community Choice, the jury's statement and, now that
     voting is closed and results are out, every entry's vote totals."""
     now = timezone.now()
+    page_cache.valid_until(request, contest.next_boundary(now))
     if contest.phase_at(now) not in (Phase.RESULTS, Phase.ARCHIVED):
         raise Http404
     awards = list(Award.objects.public().filter(contest=contest))
@@ -270,7 +290,14 @@ def withdraw_entry(request, contest: ContestPage, entry_id: int):
     return redirect(contest.url)
 
 
+@page_cache.cache_anonymous_page(
+    tags=lambda request, contest, entry_id: [
+        f"{Entry._meta.label_lower}:{entry_id}",
+        contest_results_tag(contest.pk),
+    ]
+)
 def entry_detail(request, contest: ContestPage, entry_id: int):
+    page_cache.valid_until(request, contest.next_boundary(timezone.now()))
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user)
         .with_vote_counts()

@@ -73,6 +73,13 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     def is_public(self) -> bool:
         return self.live
 
+    def page_cache_tags(self) -> list[str]:
+        """The page-cache tags of the pages that show this content (community/page_cache.py):
+        by default its own page; a model shown elsewhere adds those pages' tags."""
+        from community.page_cache import object_tag
+
+        return [object_tag(self)]
+
     @property
     def has_pending_edit(self) -> bool:
         return self.live and self.has_unpublished_changes

@@ -73,6 +73,10 @@ MIDDLEWARE = [
     "community.second_factor.StaffSecondFactorMiddleware",
     "community.ratelimits.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "community.cookies.pending_cookies_middleware",
+    # Last: it answers cached anonymous pages before routing, so every middleware above (security
+    # headers included) still wraps those responses.
+    "community.page_cache.page_cache_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,6 +176,33 @@ COCREO_SCHEDULE = {
     "community.tasks.notify_opened_contests": env.int("OPENINGS_EVERY_SECONDS", default=300),
     "ideas.tasks.expire_ideas": env.int("EXPIRE_IDEAS_EVERY_SECONDS", default=300),
 }
+# Pages cached for anonymous visitors (community/page_cache.py; README, "Page cache"): at most
+# this many seconds, exactly invalidated on every change they show. On by default only with
+# Redis: a per-process memory cache would not see invalidations made by other processes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+PAGE_CACHE_PREFIX = "pages"
+PAGE_CACHE_ALIAS = env.str("PAGE_CACHE_ALIAS", default="default")  # which of CACHES holds them
+# Paths never cached (no lookup is spent on them).
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/accounts/",
+    "/documents/",
+    "/healthz",
+    "/readyz",
+    "/i18n/",
+    "/language/",
+    "/s/",
+    "/entries/",
+    "/media/",
+    "/notifications/",
+    "/profile/",
+    "/comments/",
+]
+# How many shuffle orders the gallery has during voting (each visitor gets one at random).
+GALLERY_SHUFFLE_BUCKETS = env.int("GALLERY_SHUFFLE_BUCKETS", default=16)
+
 # Notification emails: attempts in all, and the wait before each retry (seconds, doubling).
 COCREO_EMAIL_ATTEMPTS = env.int("EMAIL_ATTEMPTS", default=4)
 COCREO_EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
