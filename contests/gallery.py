@@ -126,7 +126,8 @@ def counted_votes(entry_ids: Iterable[int]) -> dict[int, int]:
     """How many votes each of these entries has (entries without votes are left out). The one
     place that counts the votes of a page of entries."""
     rows = (
-        Vote.objects.filter(entry_id__in=list(entry_ids))
+        Vote.objects.counted()
+        .filter(entry_id__in=list(entry_ids))
         .values_list("entry_id")
         .annotate(n=Count("pk"))
         .order_by()

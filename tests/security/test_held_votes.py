@@ -193,3 +193,20 @@ def test_recount_votes_reports_and_fixes_a_stale_community_choice(staff):
     call_command("recount_votes", "--fix")
     assert Award.objects.get(kind="community").entry == first
     call_command("recount_votes")
+
+
+@pytest.mark.parametrize("sort", ["newest", "shuffle"])
+def test_gallery_pages_count_only_counted_votes(contest, entry, sort):
+    """The gallery counts the votes of the page it shows (newest and shuffled orders): held,
+    voided and suspended members' votes stay out there too."""
+    counted, held, voided, suspended = (old_member() for _ in range(4))
+    for voter in (counted, held, voided, suspended):
+        services.cast_vote(entry, voter=voter)
+    Vote.objects.filter(voter=held).update(status=VoteStatus.HELD)
+    Vote.objects.filter(voter=voided).update(status=VoteStatus.VOIDED)
+    intake.suspend(suspended, moderator=factories.moderator(), reason="Vote buying")
+    listed = client_for(old_member()).get(api(f"contests/{contest.slug}/entries?sort={sort}"))
+    assert [e["votes"] for e in listed.json()["items"] if e["id"] == entry.pk] == [1]
+    page = client_for(old_member()).get(f"{contest.url}?sort={sort}")
+    shown = [e for e in page.context["entries_page"] if e.pk == entry.pk]
+    assert [e.vote_count for e in shown] == [1]
