@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log as wagtail_log
 
+from community import page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image
 from community.models import User
@@ -30,6 +31,8 @@ from ideas.models import (
     IdeaStatus,
     StatusUpdate,
     Support,
+    board_tag,
+    idea_tag,
 )
 from moderation.intake import check_intake_open
 from moderation.models import ModerationItem, ModerationStatus
@@ -192,6 +195,14 @@ def withdraw_idea(idea: Idea, *, author: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _shown_changed(*ideas: Idea) -> None:
+    """The pages showing these ideas (their own and their board's) are stale after commit."""
+    tags = set()
+    for idea in ideas:
+        tags.update((idea_tag(idea.pk), board_tag(idea.board_id)))
+    page_cache.invalidate(*sorted(tags))
+
+
 # Support -----------------------------------------------------------------------------------------
 def support_count(idea: Idea) -> int:
     return Support.objects.counted().filter(idea=idea).count()
@@ -213,6 +224,7 @@ def support_idea(idea: Idea, *, member: User, now: datetime | None = None) -> bo
     except IntegrityError:
         return False
     _advance(idea, now)
+    _shown_changed(idea)
     return True
 
 
@@ -220,6 +232,8 @@ def withdraw_support(idea: Idea, *, member: User) -> bool:
     rules.check_can_take_part(member)
     check_rate(member, "support")
     deleted, _rows = Support.objects.filter(idea=idea, member=member).delete()
+    if deleted:
+        _shown_changed(idea)
     return bool(deleted)
 
 
@@ -405,6 +419,7 @@ def answer_idea(idea: Idea, *, actor: User, status: str, answer: str) -> StatusU
         author=actor,
         created_at=now,
     )
+    _shown_changed(locked)
     wagtail_log(
         instance=locked,
         action="ideas.answer",
@@ -438,6 +453,7 @@ def edit_answer(update: StatusUpdate, *, actor: User, answer: str) -> StatusUpda
     update.edited_at = timezone.now()
     update.edited_by = actor
     update.save(update_fields=["answer", "edited_at", "edited_by"])
+    _shown_changed(idea)
     wagtail_log(
         instance=idea,
         action="ideas.answer_edit",
@@ -470,6 +486,7 @@ def revive_idea(idea: Idea, *, actor: User, answer: str = "") -> StatusUpdate:
         author=actor,
         created_at=now,
     )
+    _shown_changed(locked)
     wagtail_log(instance=locked, action="ideas.revive", user=actor, data={"update": update.pk})
     _tell_followers(
         locked,
@@ -505,6 +522,7 @@ def _expire(idea: Idea, now: datetime) -> int:
         status=IdeaStatus.EXPIRED, status_changed_at=now
     ):
         return 0
+    _shown_changed(idea)
     StatusUpdate.objects.create(
         idea=idea,
         kind=StatusUpdate.Kind.EXPIRED,
@@ -584,6 +602,7 @@ def merge_ideas(source: Idea, *, into: Idea, actor: User, answer: str = "") -> I
         author=actor,
         created_at=now,
     )
+    _shown_changed(source, into)
     wagtail_log(instance=source, action="ideas.merge", user=actor, data={"into": into.pk})
     message = _("“%(source)s” was merged into “%(target)s”: its supporters now count there.") % {
         "source": source.title,
@@ -649,6 +668,7 @@ def open_contest_from_idea(idea: Idea, *, actor: User, title: str = "") -> "obje
         author=actor,
         created_at=now,
     )
+    _shown_changed(locked)
     wagtail_log(instance=locked, action="ideas.contest", user=actor, data={"contest": contest.pk})
     idea.contest = contest
     return contest

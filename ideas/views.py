@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from community import page_cache
 from community.errors import ActionRefused, Conflict, InvalidInput
 from community.images import private_image_response
 from community.rules import is_moderator
@@ -39,6 +40,8 @@ from ideas.models import (
     IdeaStatus,
     StatusUpdate,
     Support,
+    board_tag,
+    idea_tag,
 )
 
 BOARD_PAGE_SIZE = 20
@@ -101,7 +104,18 @@ def _page_number(raw: str | None) -> str | None:
     return (raw or "")[:30] or None
 
 
+def _valid_until(request, board: IdeasBoardPage, ideas, stages, now) -> None:
+    """A cached page must not outlive the board's next date nor a shown idea's stage deadline."""
+    page_cache.valid_until(request, board.next_boundary(now))
+    for idea in ideas:
+        page_cache.valid_until(request, idea.next_boundary(now, stages))
+
+
 # The board ----------------------------------------------------------------------------------------
+@page_cache.cache_anonymous_page(
+    tags=lambda request, board: [board_tag(board.pk)],
+    params=("sort", "status", "category", "q", "page"),
+)
 def board(request, board: IdeasBoardPage):
     now = timezone.now()
     stages = _with_stages(board)
@@ -116,6 +130,7 @@ def board(request, board: IdeasBoardPage):
     ideas = listing.board_ideas(board, sort=sort, status=status, category=category, q=query)
     page = Paginator(ideas, BOARD_PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     _decorate(page.object_list, board, stages, now)
+    _valid_until(request, board, page.object_list, stages, now)
     params = {
         k: v for k, v in (("sort", sort if sort != "trending" else ""), ("status", status)) if v
     }
@@ -164,12 +179,14 @@ def board(request, board: IdeasBoardPage):
     )
 
 
+@page_cache.cache_anonymous_page(tags=lambda request, board: [board_tag(board.pk)])
 def roadmap(request, board: IdeasBoardPage):
     now = timezone.now()
     stages = _with_stages(board)
     columns = listing.roadmap(board)
     for column in columns:
         _decorate(column.ideas, board, stages, now)
+    page_cache.valid_until(request, board.next_boundary(now))
     return board.render(
         request,
         template="ideas/roadmap.html",
@@ -329,6 +346,9 @@ def _load_idea(request, board: IdeasBoardPage, idea_id: int) -> Idea:
     return idea
 
 
+@page_cache.cache_anonymous_page(
+    tags=lambda request, board, idea_id: [idea_tag(idea_id), board_tag(board.pk)]
+)
 def idea_detail(request, board: IdeasBoardPage, idea_id: int):
     idea = _load_idea(request, board, idea_id)
     if idea.status == IdeaStatus.MERGED and idea.merged_into_id:
@@ -340,6 +360,7 @@ def _render_idea(request, board, idea, *, status: int = 200, refusal=None, **for
     now = timezone.now()
     stages = _with_stages(board)
     _decorate([idea], board, stages, now)
+    _valid_until(request, board, [idea], stages, now)
     user = request.user
     is_own = user.is_authenticated and idea.author_id == user.pk
     can_manage = rules.can_manage_board(user, board)
