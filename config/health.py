@@ -4,7 +4,7 @@ import uuid
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -54,3 +54,9 @@ def healthz(request):
         },
         status=200 if database == "ok" else 503,
     )
+
+
+def bench_bare(request):
+    """A Django view that does no I/O, behind the full middleware stack: the unit that serving
+    benchmarks measure pages in (routed only when settings.COCREO_BENCH is on)."""
+    return HttpResponse("ok", content_type="text/plain")

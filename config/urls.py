@@ -34,4 +34,9 @@ if settings.SERVE_MEDIA:
         )
     )
 
+if settings.COCREO_BENCH:
+    from config.health import bench_bare
+
+    urlpatterns.append(path("bench/bare", bench_bare))
+
 urlpatterns.append(path("", include(wagtail_urls)))
