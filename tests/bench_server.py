@@ -19,6 +19,7 @@ a 200 MB upload (time to the answer, RSS growth, the bare view's worst latency m
 WebSocket handshake to the contest's live channel with a vote broadcast through it.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -299,10 +300,8 @@ class Sampler(threading.Thread):
     def sample(self) -> tuple[int, int, int]:
         rss = []
         for p in self.server.tree():
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 rss.append(p.memory_info().rss)
-            except psutil.NoSuchProcess:
-                pass
         count = self.pg.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [self.dbname],
@@ -361,7 +360,7 @@ def _lua_string(value: str) -> str:
 
 def vote_script(setup: Setup, start: int) -> str:
     voters = ",\n".join(
-        "{%s, %s}" % (_lua_string(cookie), _lua_string(csrf)) for cookie, csrf in setup.voters
+        f"{{{_lua_string(cookie)}, {_lua_string(csrf)}}}" for cookie, csrf in setup.voters
     )
     return (
         f"local voters = {{\n{voters}\n}}\n"
@@ -513,7 +512,7 @@ def websocket(server: Server, setup: Setup) -> dict:
                     data=body.encode(),
                     headers={"Cookie": cookie},
                 )
-                urllib.request.urlopen(request, timeout=30).close()
+                urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 (http only)
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
@@ -711,6 +710,10 @@ def run(
             shutil.rmtree(uploads, ignore_errors=True)
 
 
+def ok(value: bool) -> str:
+    return "ok" if value else "FAILED"
+
+
 def format_report(report: dict) -> str:
     meta = report["meta"]
     lines = [
@@ -723,8 +726,8 @@ def format_report(report: dict) -> str:
         lines += [
             "",
             f"== {s['server']} (round {s.get('round', 1)}; {s['processes']} processes, idle RSS"
-            f" {s['idle_rss_total_mib']} MiB; WebSocket handshake {'ok' if ws['handshake'] else 'FAILED'},"
-            f" ping {'ok' if ws['pong'] else 'no'}, vote broadcast {'ok' if ws['broadcast'] else 'no'})"
+            f" {s['idle_rss_total_mib']} MiB; WebSocket handshake {ok(ws['handshake'])},"
+            f" ping {ok(ws['pong'])}, vote broadcast {ok(ws['broadcast'])})"
             + (f" {ws['error']}" if ws.get("error") else ""),
             f"{'row':<30} {'req/s':>8} {'× bare':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
             f" {'4xx':>5} {'PG conn':>7} {'RSS max/total MiB':>17}",
@@ -732,7 +735,8 @@ def format_report(report: dict) -> str:
         for r in s["rows"]:
             lines.append(
                 f"{r['name']:<30} {r['rps']:>8.1f} {r['x_bare']:>7.3f} {r['p50_ms']:>8.1f}"
-                f" {r['p99_ms']:>8.1f} {r['errors']:>6} {r['s4xx']:>5} {r['peak_pg_connections']:>7}"
+                f" {r['p99_ms']:>8.1f} {r['errors']:>6} {r['s4xx']:>5}"
+                f" {r['peak_pg_connections']:>7}"
                 f" {r['rss_max_process_mib']:>8}/{r['rss_total_mib']:<8}"
             )
         u = s["upload"]
