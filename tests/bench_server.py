@@ -705,6 +705,7 @@ def run(
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()
         _redis_cleanup(redis_url, prefix)
+        _redis_cleanup(redis_url, settings.CACHES["default"].get("KEY_PREFIX") or prefix)
         uploads = Path(settings.PRIVATE_MEDIA_ROOT).parent
         if uploads.name.startswith("cocreo-test-"):
             shutil.rmtree(uploads, ignore_errors=True)
