@@ -44,6 +44,11 @@ if settings.SERVE_MEDIA:
         )
     )
 
+if settings.COCREO_BENCH:
+    from config.health import bench_bare
+
+    urlpatterns.append(path("bench/bare", bench_bare))
+
 urlpatterns.append(path("", include(wagtail_urls)))
 
 # allauth's rate limits (sign-up, sign-in, password reset) answer through this view.

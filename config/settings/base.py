@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.SiteCSPMiddleware",
     "config.unavailable.DatabaseUnavailableMiddleware",
@@ -389,15 +390,32 @@ WAGTAIL_USER_EDIT_FORM = None
 
 NINJA_PAGINATION_PER_PAGE = 24
 
+# Logs go to stdout: plain text, or JSON lines with LOG_FORMAT=json (production's default). With
+# REQUEST_LOG on (production's default), config.middleware logs one line per request.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+REQUEST_LOG = env.bool("REQUEST_LOG", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own loggers print through this handler once (not again through the root).
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
+        "cocreo.request": {"level": "INFO" if REQUEST_LOG else "WARNING"},
     },
 }
 
@@ -414,3 +432,7 @@ COCREO_VOTE_MAX_NEW_ACCOUNTS = env.int("COCREO_VOTE_MAX_NEW_ACCOUNTS", default=1
 COCREO_VOTE_MAX_SAME_NETWORK = env.int("COCREO_VOTE_MAX_SAME_NETWORK", default=5)
 # How long after posting the author may still edit a comment.
 COCREO_COMMENT_EDIT_MINUTES = env.int("COCREO_COMMENT_EDIT_MINUTES", default=15)
+
+# Serving benchmarks only (tests/bench_server.py): a bare view at /bench/bare, the unit the
+# pages are measured in. Never set it on a real site.
+COCREO_BENCH = env.bool("COCREO_BENCH", default=False)
