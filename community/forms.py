@@ -4,6 +4,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from community.models import Brand, BrandPage
 from community.services import BIO_MAX_LENGTH, COMMENT_MAX_LENGTH
+from community.validators import RejectsControlCharacters
 
 
 class BrandScopedPageForm(WagtailAdminPageForm):
@@ -26,7 +27,7 @@ class BrandScopedPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class CommentForm(forms.Form):
+class CommentForm(RejectsControlCharacters, forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         max_length=COMMENT_MAX_LENGTH,
@@ -34,7 +35,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(RejectsControlCharacters, forms.Form):
     bio = forms.CharField(
         label=_("About you"),
         max_length=BIO_MAX_LENGTH,

@@ -98,7 +98,7 @@ def private_image_response(name: str | None, size: str, *, public: bool):
         raise Http404
     if size == "original":
         path = name
-    elif size.isdigit() and int(size) in RENDITION_WIDTHS:
+    elif size in {str(width) for width in RENDITION_WIDTHS}:
         path = get_rendition(name, int(size))
     else:
         raise Http404

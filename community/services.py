@@ -17,6 +17,7 @@ from community.images import clean_uploaded_image
 from community.models import Brand, Comment, Follow, OpeningAnnouncement, Profile, User
 from community.notifications import notify_many
 from community.rules import is_verified_member
+from community.validators import check_text
 from moderation.intake import check_intake_open
 from moderation.models import ModerationStatus
 from moderation.services import resubmit, submit_for_moderation
@@ -130,7 +131,7 @@ def check_can_comment(user: User, target) -> None:
 def post_comment(target, *, author: User, body: str) -> Comment:
     """A member comments; the comment is public once a moderator approves it."""
     check_can_comment(author, target)
-    body = (body or "").strip()
+    body = check_text(body, field="body").strip()
     if not body:
         raise InvalidInput(_("Write a comment first."), field="body")
     if len(body) > COMMENT_MAX_LENGTH:
@@ -157,7 +158,7 @@ def update_profile(user: User, *, bio: str, avatar=None, remove_avatar: bool = F
     if not is_verified_member(user):
         raise NotAllowed(_("Verify your email address before taking part."))
     check_intake_open(user)
-    bio = (bio or "").strip()
+    bio = check_text(bio, field="bio").strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise InvalidInput(
             _("Keep it under %(n)s characters.") % {"n": BIO_MAX_LENGTH}, field="bio"
@@ -199,7 +200,7 @@ def resubmit_comment(comment: Comment, *, author: User, body: str) -> Comment:
     if target is None:
         raise NotAllowed(_("This cannot be commented on."))
     check_can_comment(author, target)
-    body = (body or "").strip()
+    body = check_text(body, field="body").strip()
     if not body:
         raise InvalidInput(_("Write a comment first."), field="body")
     if len(body) > COMMENT_MAX_LENGTH:

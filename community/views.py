@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail import hooks
 
 from community import services
+from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.forms import CommentForm, ProfileForm
 from community.images import private_image_response
@@ -103,12 +104,15 @@ def share(request, code: str):
 @login_required
 @require_POST
 def post_comment(request):
-    ct_id, target_id = request.POST.get("target_type", ""), request.POST.get("target_id", "")
-    content_type = ContentType.objects.filter(pk=ct_id).first() if ct_id.isdigit() else None
+    ct_id, target_id = (
+        parse_id(request.POST.get("target_type")),
+        parse_id(request.POST.get("target_id")),
+    )
+    content_type = ContentType.objects.filter(pk=ct_id).first() if ct_id else None
     model = content_type.model_class() if content_type else None
-    if model is None or not target_id.isdigit() or not hasattr(model.objects, "public"):
+    if model is None or not target_id or not hasattr(model.objects, "public"):
         raise Http404
-    target = model.objects.public().filter(pk=int(target_id)).first()
+    target = model.objects.public().filter(pk=target_id).first()
     if target is None or not services.is_commentable(target):
         raise Http404
     form = CommentForm(request.POST)
@@ -194,9 +198,8 @@ def avatar(request, username: str, size: str):
         if not (is_moderator(request.user) or profile.author_id == request.user.pk):
             raise Http404
         if revision_id:
-            revision = (
-                profile.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
-            )
+            revision_pk = parse_id(revision_id)
+            revision = profile.revisions.filter(pk=revision_pk).first() if revision_pk else None
             if revision is None:
                 raise Http404
             name = revision.content.get("avatar") or ""

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from community.bounds import BoundedPageNumberPagination
 from community.rules import is_brand_staff
 from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
@@ -192,7 +193,7 @@ def get_contest(request, slug: str):
 
 
 @router.get("contests/{slug}/entries", response=list[EntryOut])
-@paginate(PageNumberPagination, page_size=24)
+@paginate(BoundedPageNumberPagination, page_size=24)
 def list_entries(request, slug: str, sort: str = "", q: str = ""):
     """Approved entries. `sort`: "shuffle" (the default during voting: a per-visitor order,
     stable across pages within the session), "newest", or "votes" (only when totals are

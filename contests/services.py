@@ -16,6 +16,7 @@ from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.notifications import notify, notify_many
 from community.realtime import publish_after_commit
+from community.validators import check_text
 from contests import rules
 from contests.models import (
     JURY_SCORE_MAX,
@@ -76,7 +77,7 @@ def _clean_tags(tags: list[str] | str | None) -> list[str]:
         tags = tags.split(",")
     names: list[str] = []
     for tag in tags or []:
-        name = " ".join(str(tag).split()).lower()
+        name = " ".join(check_text(str(tag), field="tags").split()).lower()
         if name and name not in names:
             names.append(name)
     if len(names) > MAX_TAGS:
@@ -90,11 +91,11 @@ def _clean_tags(tags: list[str] | str | None) -> list[str]:
 
 
 def _clean_text(title: str, description: str) -> tuple[str, str]:
-    title = (title or "").strip()
+    title = check_text(title, field="title").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
     # TextField's max_length is not a model validator: the HTML form checked it, the API did not.
-    description = description or ""
+    description = check_text(description, field="description")
     max_description = Entry._meta.get_field("description").max_length
     if len(description) > max_description:
         raise InvalidInput(
@@ -392,6 +393,8 @@ def pick_winners(
         raise InvalidInput(
             _("An entry is either a winner or an honourable mention, once."), field="mentions"
         )
+    if statement is not None:
+        check_text(statement, field="statement")
     if statement is not None and len(statement) > 5000:
         raise InvalidInput(
             _("Keep the jury's statement under %(n)s characters.") % {"n": 5000},

@@ -2,9 +2,10 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from community.bounds import BoundedLimitOffsetPagination
 from community.errors import NotAllowed
 from community.rules import is_moderator
 from moderation import services
@@ -88,7 +89,7 @@ class _Queue:
 
 
 @router.get("queue", response=list[QueueItemOut], auth=django_auth)
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def queue(request):
     _require_moderator(request)
     return _Queue(pending_items())
