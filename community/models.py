@@ -20,6 +20,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    def clean(self):
+        super().clean()
+        from community.names import check_member_names
+
+        check_member_names(self)
+
     @property
     def public_name(self) -> str:
         return self.username
