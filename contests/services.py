@@ -2,7 +2,9 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
@@ -11,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from community.errors import InvalidInput, NotAllowed
+from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.notifications import notify, notify_many
@@ -205,6 +207,27 @@ def _own_entry(entry: Entry, author: User) -> Entry:
     return entry
 
 
+def _check_edits_left(row: Entry) -> None:
+    """At most settings.COCREO_ENTRY_EDITS_PER_DAY edits of one entry in 24 hours: each edit is
+    a revision for a moderator to read. Called with the entry's row locked."""
+    limit = settings.COCREO_ENTRY_EDITS_PER_DAY
+    since = timezone.now() - timedelta(days=1)
+    edits = row.revisions.filter(created_at__gte=since).count()
+    if row.created_at >= since:
+        edits -= 1  # the submission's own revision
+    if edits >= limit:
+        raise Conflict(
+            ngettext(
+                "This entry has been edited %(n)s time in the last 24 hours, the most allowed. "
+                "Try again tomorrow.",
+                "This entry has been edited %(n)s times in the last 24 hours, the most allowed. "
+                "Try again tomorrow.",
+                limit,
+            )
+            % {"n": limit}
+        )
+
+
 @transaction.atomic
 def edit_entry(
     entry: Entry,
@@ -225,6 +248,7 @@ def edit_entry(
     tag_names = None if tags is None else _clean_tags(tags)
     cleaned = _clean_images(images) if images is not None else None
     row = Entry.objects.select_for_update().get(pk=entry.pk)
+    _check_edits_left(row)
     version = row.get_latest_revision_as_object()  # builds on a pending edit, if any
     version.title, version.description = title, description
     if tag_names is not None:

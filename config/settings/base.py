@@ -193,7 +193,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Member uploads: what an entry image may be.
 COCREO_UPLOAD_MAX_BYTES = env.int("COCREO_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=40_000_000)
+# 24 megapixels (6000×4000, a full-frame camera's photo) is plenty for a design shown at most
+# 1600 pixels wide, and bounds the CPU an upload costs (decode and re-encode).
+COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=24_000_000)
+
+# Edits of one entry in 24 hours (each is a revision a moderator reads).
+COCREO_ENTRY_EDITS_PER_DAY = env.int("COCREO_ENTRY_EDITS_PER_DAY", default=10)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
