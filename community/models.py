@@ -13,6 +13,11 @@ from wagtail.models import Page
 class User(AbstractUser):
     """The project's user from the first migration, so profiles and roles can grow on it."""
 
+    # Set when the member deleted their account (privacy.services.delete_account): the row
+    # stays, without personal data, for what must remain (votes and awards of closed contests,
+    # contributions the member chose to leave).
+    erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
@@ -28,7 +33,7 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.username
+        return str(_("deleted member")) if self.erased_at else self.username
 
 
 class Brand(models.Model):

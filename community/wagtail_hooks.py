@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -16,3 +17,17 @@ class BrandViewSet(SnippetViewSet):
 
 
 register_snippet(BrandViewSet)
+
+
+@hooks.register("cocreo_member_data")  # privacy.hooks.MEMBER_DATA_HOOK
+def community_member_data(user):
+    from community.member_data import member_data
+
+    return member_data(user)
+
+
+@hooks.register("cocreo_member_erase")  # privacy.hooks.MEMBER_ERASE_HOOK
+def erase_community_member_data(user, *, keep_contributions: bool):
+    from community.member_data import erase_member
+
+    erase_member(user, keep_contributions=keep_contributions)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
+    path("", include("privacy.urls")),
     path("", include("contests.urls")),
     path("", include("moderation.urls")),
 ]

@@ -82,3 +82,10 @@ def screen_member_name(name: str) -> list[str]:
     from moderation.prescreen import blocked_terms_in_name
 
     return blocked_terms_in_name(name)
+
+
+@hooks.register("cocreo_member_data")  # privacy.hooks.MEMBER_DATA_HOOK
+def moderation_member_data(user):
+    from moderation.member_data import member_data
+
+    return member_data(user)

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "moderation",
     "contests",
     "ideas",
+    "privacy",
     "cms",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -196,6 +197,9 @@ COCREO_UPLOAD_MAX_BYTES = env.int("COCREO_UPLOAD_MAX_BYTES", default=10 * 1024 *
 # 24 megapixels (6000×4000, a full-frame camera's photo) is plenty for a design shown at most
 # 1600 pixels wide, and bounds the CPU an upload costs (decode and re-encode).
 COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=24_000_000)
+
+# How long a member's data export (and the link to it) stays downloadable.
+COCREO_DATA_EXPORT_VALID_DAYS = env.int("COCREO_DATA_EXPORT_VALID_DAYS", default=7)
 
 # Edits of one entry in 24 hours (each is a revision a moderator reads).
 COCREO_ENTRY_EDITS_PER_DAY = env.int("COCREO_ENTRY_EDITS_PER_DAY", default=10)

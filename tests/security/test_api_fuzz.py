@@ -80,7 +80,9 @@ def _with_real_ids(strategy, operation, world):
     names = [p.name for p in operation.path_parameters]
     if not names:
         return strategy
-    choices = {name: st.one_of(st.none(), st.sampled_from(world.get(name) or [None])) for name in names}
+    choices = {
+        name: st.one_of(st.none(), st.sampled_from(world.get(name) or [None])) for name in names
+    }
 
     def apply(args):
         case, real = args
@@ -111,9 +113,9 @@ def fuzz(schema, user, world) -> tuple[list[str], set[tuple[str, int]]]:
                 suppress_health_check=list(hypothesis.HealthCheck),
             )
             @hypothesis.given(case=strategy)
-            def run(case):
+            def run(case, label=operation.label):
                 response = case.call(cookies=cookies, headers=headers)
-                seen.add((operation.label, response.status_code))
+                seen.add((label, response.status_code))
                 case.validate_response(response, checks=CHECKS)
 
             try:
