@@ -231,6 +231,11 @@ class TestDeletion:
         assert Comment.objects.filter(author=user, live=True).count() == 1
         assert not Profile.objects.filter(author=user).exists()  # personal, always erased
         assert results(closed) == before
+        page = Client().get(life["open"].get_absolute_url()).content.decode()
+        assert "by deleted member" in page
+        assert reverse("community:member", args=[user.username]) not in page
+        comments = Client().get(life["other"].get_absolute_url()).content.decode()
+        assert "Lovely glaze" in comments and "deleted member" in comments
         # Their public page is gone.
         assert Client().get(reverse("community:member", args=[user.username])).status_code == 404
 
