@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comments.services import COMMENT_MAX_LENGTH
+from community.validators import RejectsControlCharacters
 
 
-class CommentForm(forms.Form):
+class CommentForm(RejectsControlCharacters, forms.Form):
     """The text of a comment. Who is answering officially is decided by the service, never by
     the form."""
 

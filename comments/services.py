@@ -19,6 +19,7 @@ from community.models import User
 from community.notifications import notify_many
 from community.ratelimits import check_rate
 from community.rules import is_verified_member
+from community.validators import check_text
 from moderation.intake import check_intake_open, check_not_suspended
 from moderation.models import LogAction, ModerationStatus
 from moderation.services import log, resubmit, submit_for_moderation
@@ -85,7 +86,7 @@ def check_can_comment(user: User, target, *, official: bool = False) -> None:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    body = check_text(body, field="body").strip()
     if not body:
         raise InvalidInput(_("Write a comment first."), field="body")
     if len(body) > COMMENT_MAX_LENGTH:

@@ -11,6 +11,7 @@ from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.rules import can_edit
+from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 
 
@@ -33,16 +34,18 @@ def _refused(form, refused: ActionRefused) -> int:
 @login_required
 @require_POST
 def post_comment(request):
-    ct_id, target_id = request.POST.get("target_type", ""), request.POST.get("target_id", "")
-    content_type = ContentType.objects.filter(pk=ct_id).first() if ct_id.isdigit() else None
+    ct_id, target_id = (
+        parse_id(request.POST.get("target_type")),
+        parse_id(request.POST.get("target_id")),
+    )
+    content_type = ContentType.objects.filter(pk=ct_id).first() if ct_id else None
     model = content_type.model_class() if content_type else None
-    if model is None or not target_id.isdigit() or not hasattr(model.objects, "public"):
+    if model is None or not target_id or not hasattr(model.objects, "public"):
         raise Http404
-    target = model.objects.public().filter(pk=int(target_id)).first()
+    target = model.objects.public().filter(pk=target_id).first()
     if target is None or not services.is_commentable(target):
         raise Http404
-    parent = request.POST.get("parent", "")
-    parent_id = int(parent) if parent.isdigit() else None
+    parent_id = parse_id(request.POST.get("parent"))
     form = CommentForm(request.POST)
     status = 400
     if form.is_valid():

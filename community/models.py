@@ -15,6 +15,11 @@ from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_bou
 class User(AbstractUser):
     """The project's user from the first migration, so profiles and roles can grow on it."""
 
+    # Set when the member deleted their account (privacy.services.delete_account): the row
+    # stays, without personal data, for what must remain (votes and awards of closed contests,
+    # contributions the member chose to leave).
+    erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
@@ -22,9 +27,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    def clean(self):
+        super().clean()
+        from community.names import check_member_names
+
+        check_member_names(self)
+
     @property
     def public_name(self) -> str:
-        return self.username
+        return str(_("deleted member")) if self.erased_at else self.username
 
 
 class Brand(models.Model):

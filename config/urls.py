@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("", include("comments.urls")),
     path("", include("profiles.urls")),
+    path("", include("privacy.urls")),
     path("", include("contests.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),

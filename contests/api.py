@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from community.bounds import BoundedPageNumberPagination
 from community.network import client_network
 from community.second_factor import staff_auth
 from contests import gallery, services
@@ -195,7 +196,7 @@ def get_contest(request, slug: str):
 
 
 @router.get("contests/{slug}/entries", response=list[EntryOut])
-@paginate(PageNumberPagination, page_size=24)
+@paginate(BoundedPageNumberPagination, page_size=24)
 def list_entries(request, slug: str, sort: str = "", q: str = ""):
     """Approved entries. `sort`: "shuffle" (the default during voting: the visitor's order,
     one of a few kept in a signed cookie, stable across pages and visits), "newest", or

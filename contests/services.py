@@ -2,7 +2,9 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
@@ -12,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from community import page_cache
-from community.errors import InvalidInput, NotAllowed
+from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.notifications import notify, notify_many
 from community.ratelimits import check_rate
 from community.realtime import publish_after_commit
 from community.rules import is_moderator
+from community.validators import check_text
 from contests import rules, velocity
 from contests.models import (
     JURY_SCORE_MAX,
@@ -83,7 +86,7 @@ def _clean_tags(tags: list[str] | str | None) -> list[str]:
         tags = tags.split(",")
     names: list[str] = []
     for tag in tags or []:
-        name = " ".join(str(tag).split()).lower()
+        name = " ".join(check_text(str(tag), field="tags").split()).lower()
         if name and name not in names:
             names.append(name)
     if len(names) > MAX_TAGS:
@@ -97,11 +100,11 @@ def _clean_tags(tags: list[str] | str | None) -> list[str]:
 
 
 def _clean_text(title: str, description: str) -> tuple[str, str]:
-    title = (title or "").strip()
+    title = check_text(title, field="title").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
     # TextField's max_length is not a model validator: the HTML form checked it, the API did not.
-    description = description or ""
+    description = check_text(description, field="description")
     max_description = Entry._meta.get_field("description").max_length
     if len(description) > max_description:
         raise InvalidInput(
@@ -213,6 +216,27 @@ def _own_entry(entry: Entry, author: User) -> Entry:
     return entry
 
 
+def _check_edits_left(row: Entry) -> None:
+    """At most settings.COCREO_ENTRY_EDITS_PER_DAY edits of one entry in 24 hours: each edit is
+    a revision for a moderator to read. Called with the entry's row locked."""
+    limit = settings.COCREO_ENTRY_EDITS_PER_DAY
+    since = timezone.now() - timedelta(days=1)
+    edits = row.revisions.filter(created_at__gte=since).count()
+    if row.created_at >= since:
+        edits -= 1  # the submission's own revision
+    if edits >= limit:
+        raise Conflict(
+            ngettext(
+                "This entry has been edited %(n)s time in the last 24 hours, the most allowed. "
+                "Try again tomorrow.",
+                "This entry has been edited %(n)s times in the last 24 hours, the most allowed. "
+                "Try again tomorrow.",
+                limit,
+            )
+            % {"n": limit}
+        )
+
+
 @transaction.atomic
 def edit_entry(
     entry: Entry,
@@ -236,6 +260,7 @@ def edit_entry(
     tag_names = None if tags is None else _clean_tags(tags)
     cleaned = _clean_images(images) if images is not None else None
     row = Entry.objects.select_for_update().get(pk=entry.pk)
+    _check_edits_left(row)
     version = row.get_latest_revision_as_object()  # builds on a pending edit, if any
     version.title, version.description = title, description
     if tag_names is not None:
@@ -473,6 +498,8 @@ def pick_winners(
         raise InvalidInput(
             _("An entry is either a winner or an honourable mention, once."), field="mentions"
         )
+    if statement is not None:
+        check_text(statement, field="statement")
     if statement is not None and len(statement) > 5000:
         raise InvalidInput(
             _("Keep the jury's statement under %(n)s characters.") % {"n": 5000},

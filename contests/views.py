@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from community import page_cache
+from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
 from community.network import client_network
@@ -404,7 +405,8 @@ def entry_image(request, entry_id: int, size: str, position: int = 1):
         # The author and moderators may see the images of a submitted edit before approval.
         if not (is_moderator(request.user) or entry.author_id == request.user.pk):
             raise Http404
-        revision = entry.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
+        revision_pk = parse_id(revision_id)
+        revision = entry.revisions.filter(pk=revision_pk).first() if revision_pk else None
         if revision is None:
             raise Http404
         name = _image_name(revision.content, position)

@@ -126,3 +126,17 @@ def search_entries(request, query, limit):
             for entry in ordered_public(entries, found)[:limit]
         ],
     )
+
+
+@hooks.register("cocreo_member_data")  # privacy.hooks.MEMBER_DATA_HOOK
+def contest_member_data(user):
+    from contests.member_data import member_data
+
+    return member_data(user)
+
+
+@hooks.register("cocreo_member_erase")  # privacy.hooks.MEMBER_ERASE_HOOK
+def erase_contest_member_data(user, *, keep_contributions: bool):
+    from contests.member_data import erase_member
+
+    erase_member(user, keep_contributions=keep_contributions)

@@ -14,6 +14,7 @@ from community.errors import Conflict, InvalidInput, NotAllowed, NotFound, Wrong
 from community.models import Brand, User
 from community.notifications import notify
 from community.rules import brand_id_of, can_manage, is_brand_staff, is_moderator
+from community.validators import check_text
 from moderation.models import (
     IntakePause,
     LogAction,
@@ -65,7 +66,7 @@ def suspend(
         raise NotAllowed(_("You cannot suspend yourself."))
     if is_moderator(member) or member.is_superuser:
         raise NotAllowed(_("Moderators and administrators cannot be suspended here."))
-    reason = (reason or "").strip()
+    reason = check_text(reason, field="reason").strip()
     if not reason:
         raise InvalidInput(_("Give a reason for the suspension."), field="reason")
     if days is not None and (days < 1 or days > 3650):
@@ -163,7 +164,7 @@ def pause_intake(
         scope=scope,
         brand=brand if scope == PauseScope.BRAND else None,
         container=container if scope == PauseScope.CONTAINER else None,
-        message=(message or "").strip()[:280],
+        message=check_text(message, field="message").strip()[:280],
         created_by=actor,
     )
     log(LogAction.PAUSE, actor=actor, summary=pause.describe(), reason=pause.message)

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from community.validators import RejectsControlCharacters
 from profiles.services import BIO_MAX_LENGTH
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(RejectsControlCharacters, forms.Form):
     bio = forms.CharField(
         label=_("About you"),
         max_length=BIO_MAX_LENGTH,

@@ -9,6 +9,7 @@ from community.images import clean_uploaded_image
 from community.models import User
 from community.ratelimits import check_rate
 from community.rules import is_verified_member
+from community.validators import check_text
 from moderation.intake import check_intake_open
 from moderation.models import ModerationStatus
 from moderation.services import resubmit, submit_for_moderation
@@ -27,7 +28,7 @@ def update_profile(user: User, *, bio: str, avatar=None, remove_avatar: bool = F
     check_rate(user, "edit")
     if avatar is not None:
         check_rate(user, "upload")
-    bio = (bio or "").strip()
+    bio = check_text(bio, field="bio").strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise InvalidInput(
             _("Keep it under %(n)s characters.") % {"n": BIO_MAX_LENGTH}, field="bio"

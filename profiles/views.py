@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
 from community.rules import is_moderator
@@ -63,9 +64,8 @@ def avatar(request, username: str, size: str):
         if not (is_moderator(request.user) or profile.author_id == request.user.pk):
             raise Http404
         if revision_id:
-            revision = (
-                profile.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
-            )
+            revision_pk = parse_id(revision_id)
+            revision = profile.revisions.filter(pk=revision_pk).first() if revision_pk else None
             if revision is None:
                 raise Http404
             name = revision.content.get("avatar") or ""

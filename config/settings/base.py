@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "profiles",
     "contests",
     "ideas",
+    "privacy",
     "cms",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.security.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "community.second_factor.StaffSecondFactorMiddleware",
     "community.ratelimits.RateLimitedMiddleware",
@@ -223,6 +225,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 # allauth: members sign in with their email, which they must verify before taking part.
+ACCOUNT_ADAPTER = "community.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -338,7 +341,15 @@ COCREO_MAX_REQUEST_BYTES = env.int(
 )
 COCREO_BODY_TIMEOUT = env.float("COCREO_BODY_TIMEOUT", default=120.0)
 COCREO_BODY_CHUNK_TIMEOUT = env.float("COCREO_BODY_CHUNK_TIMEOUT", default=30.0)
-COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=40_000_000)
+# 24 megapixels (6000×4000, a full-frame camera's photo) is plenty for a design shown at most
+# 1600 pixels wide, and bounds the CPU an upload costs (decode and re-encode).
+COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=24_000_000)
+
+# How long a member's data export (and the link to it) stays downloadable.
+COCREO_DATA_EXPORT_VALID_DAYS = env.int("COCREO_DATA_EXPORT_VALID_DAYS", default=7)
+
+# Edits of one entry in 24 hours (each is a revision a moderator reads).
+COCREO_ENTRY_EDITS_PER_DAY = env.int("COCREO_ENTRY_EDITS_PER_DAY", default=10)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

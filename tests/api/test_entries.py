@@ -100,7 +100,7 @@ class TestGallery:
         assert beyond == {"items": [], "count": 26}
 
         invalid = client.get(api(f"contests/{contest.slug}/entries"), {"page": 0})
-        assert invalid.status_code == 422
+        assert invalid.status_code == 400
 
 
 class TestGalleryQueries:
