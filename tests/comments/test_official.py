@@ -47,8 +47,8 @@ def test_moderators_comments_are_moderated_by_others(entry, moderator):
         services.approve(item.pk, moderator=moderator)
 
 
-def test_official_answers_speak_during_a_crisis_pause(entry, staff, member):
-    pause_intake(actor=staff, scope="site", message="Calm down")
+def test_official_answers_speak_during_a_crisis_pause(entry, staff, member, moderator):
+    pause_intake(actor=moderator, scope="site", message="Calm down")
     answer = post_comment(entry, author=staff, body="We hear you.")
     assert answer.live
     from community.errors import WrongPhase
