@@ -121,6 +121,10 @@ def contest_gallery(request, contest: ContestPage):
             "voted_ids": voted_ids,
             "own_submissions": own_submissions,
             "awards": awards,
+            # The approved idea this contest was opened from, if any (the ideas app's relation).
+            "source_ideas": list(
+                contest.source_ideas.filter(live=True, board__live=True).select_related("board")
+            ),
             "can_vote": phase == Phase.VOTING,
             "totals_public": contest.totals_public_at(now),
             "scoring": contest.voting_method == VotingMethod.SCORE,

@@ -25,8 +25,9 @@ PAGES = [
 # and those tests' entries do not (the tags prefetch is two queries once a tag exists).
 MAX_QUERIES = {
     # +1 since the votes are counted for the page's entries only, in their own query
-    "gallery p1 (member)": 23,
-    "gallery p2 (member)": 23,
+    # +1: the idea the contest was opened from, if any
+    "gallery p1 (member)": 24,
+    "gallery p2 (member)": 24,
     "entry page (member)": 22 + 1,
     "API entries p1": 7 + 1,
     "API entries p2": 7 + 1,
