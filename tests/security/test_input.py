@@ -5,8 +5,8 @@ SQLite and on PostgreSQL (where a NUL byte or a huge offset used to reach the da
 import pytest
 from django.urls import reverse
 
+from comments.models import Comment
 from community.errors import InvalidInput
-from community.models import Comment
 from contests.models import Entry
 from moderation import reports
 from moderation.models import ModerationItem, Report
@@ -114,20 +114,18 @@ class TestControlCharacters:
         entry = factories.make_entry(voting)
         client = client_for(member)
         data = {"target_type": _content_type_id(entry), "target_id": entry.pk}
-        response = client.post(reverse("community:post_comment"), {**data, "body": "hi\x00"})
+        response = client.post(reverse("comments:post"), {**data, "body": "hi\x00"})
         assert response.status_code == 400
         # Other control characters: the form refuses them and says why.
-        client.post(reverse("community:post_comment"), {**data, "body": "hi\x1b"})
+        client.post(reverse("comments:post"), {**data, "body": "hi\x1b"})
         assert not Comment.objects.exists()
         with pytest.raises(InvalidInput):
-            from community.services import post_comment
+            from comments.services import post_comment
 
             post_comment(entry, author=member, body="hi\x1b")
 
     def test_profile_bio_refused_and_kept_in_the_form(self, member):
-        response = client_for(member).post(
-            reverse("community:profile_settings"), {"bio": "I draw\x0b cups"}
-        )
+        response = client_for(member).post(reverse("profiles:settings"), {"bio": "I draw\x0b cups"})
         assert response.status_code == 400
         assert "I draw" in response.content.decode()
         assert "control characters" in response.content.decode()

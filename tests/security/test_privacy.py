@@ -16,13 +16,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Comment
 from community.images import private_storage
-from community.models import Comment, Follow, Notification, Profile, Referral, User
+from community.models import Follow, Notification, Referral, User
 from contests import services as contest_services
 from contests.models import Award, Entry, Vote
 from moderation import reports
 from privacy import services
 from privacy.models import DataExport
+from profiles.models import Profile
 from tests import factories
 from tests.api.conftest import api
 from tests.conftest import client_for
@@ -82,7 +84,7 @@ def request_export(client, capture) -> DataExport:
 
 class TestExport:
     def test_the_account_page_offers_it(self, member):
-        page = client_for(member).get(reverse("community:profile_settings"))
+        page = client_for(member).get(reverse("profiles:settings"))
         assert reverse("privacy:account_data") in page.content.decode()
         data_page = client_for(member).get(reverse("privacy:account_data"))
         assert reverse("privacy:request_export") in data_page.content.decode()
@@ -119,8 +121,8 @@ class TestExport:
         titles = {e["title"] for e in contests["entries"]}
         assert titles == {"Winning cup", "Also ran", "Open cup"}
         assert {v["entry"] for v in contests["votes"]} == {"Rival cup", "Someone else's"}
-        assert data["community"]["profile"]["bio"] == "I draw cups."
-        assert data["community"]["comments"][0]["body"] == "Lovely glaze"
+        assert data["profile"]["profile"]["bio"] == "I draw cups."
+        assert data["comments"]["comments"][0]["body"] == "Lovely glaze"
         assert data["moderation"]["reports"][0]["text"] == "Looks copied"
         names = set(archive.namelist())
         for entry in (life["won"], life["lost"], life["open"]):
