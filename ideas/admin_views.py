@@ -5,6 +5,7 @@ write goes through ideas.services, which checks the brand."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -49,7 +50,8 @@ def ideas_index(request):
     else:
         status = ""
         ideas = ideas.exclude(status=IdeaStatus.MERGED)
-    ideas = ideas.order_by("-goal_reached_at", "-support_count", "-pk")
+    # Those that reached the goal first (PostgreSQL sorts NULL first when descending).
+    ideas = ideas.order_by(F("goal_reached_at").desc(nulls_last=True), "-support_count", "-pk")
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("p"))
     return TemplateResponse(
         request,

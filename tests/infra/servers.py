@@ -64,6 +64,8 @@ def daphne(env: dict[str, str], *, settings_module: str = "config.settings.produ
             "DATABASE_URL": f"sqlite:///{data_dir}/server.sqlite3",
             "SESSION_COOKIE_SECURE": "false",
             "CSRF_COOKIE_SECURE": "false",
+            # Plain HTTP on loopback: production redirects to HTTPS by default.
+            "SECURE_SSL_REDIRECT": "false",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
