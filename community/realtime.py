@@ -23,7 +23,23 @@ async def _group_send(layer, group: str, event: dict) -> None:
     )
 
 
-def _send(group: str, event: dict) -> None:
+async def send_async(group: str, event: dict) -> None:
+    """Publish from async code (a flush in the server's event loop), with the same timeout and
+    circuit as publishing after commit."""
+    if not circuit.allow():
+        return
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            await _group_send(layer, group, event)
+    except Exception as error:  # a broken channel layer must not break the caller
+        circuit.failure(error)
+        logger.debug("Could not publish %s to %s", event.get("type"), group, exc_info=True)
+    else:
+        circuit.success()
+
+
+def send_now(group: str, event: dict) -> None:
     if not circuit.allow():
         return
     try:
@@ -37,5 +53,31 @@ def _send(group: str, event: dict) -> None:
         circuit.success()
 
 
+def send_to_many_now(groups: list[str], event: dict) -> None:
+    """One event to many groups at once (one round trip of concurrent sends, one timeout)."""
+    if not groups or not circuit.allow():
+        return
+
+    async def send_all(layer):
+        await asyncio.wait_for(
+            asyncio.gather(*(layer.group_send(group, dict(event)) for group in groups)),
+            timeout=getattr(settings, "REDIS_TIMEOUT", 0.25) + 0.01 * len(groups),
+        )
+
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(send_all)(layer)
+    except Exception as error:
+        circuit.failure(error)
+        logger.debug("Could not publish %s to %s groups", event.get("type"), len(groups))
+    else:
+        circuit.success()
+
+
+def publish_to_many_after_commit(groups: list[str], event: dict) -> None:
+    transaction.on_commit(lambda: send_to_many_now(groups, event))
+
+
 def publish_after_commit(group: str, event: dict) -> None:
-    transaction.on_commit(lambda: _send(group, event))
+    transaction.on_commit(lambda: send_now(group, event))
