@@ -263,9 +263,20 @@ def _start_flush(kind: str, container_id: int) -> None:
     task.add_done_callback(_tasks.discard)
 
 
+def _collect_in_pool_thread(kind: str, container_id: int) -> dict | None:
+    try:
+        return collect(kind, container_id)
+    finally:
+        # This executor thread's connection goes back (to the pool, when there is one); none is
+        # left open behind the server's back.
+        connections.close_all()
+
+
 async def _flush(kind: str, container_id: int) -> None:
     try:
-        event = await database_sync_to_async(collect, thread_sensitive=False)(kind, container_id)
+        event = await database_sync_to_async(_collect_in_pool_thread, thread_sensitive=False)(
+            kind, container_id
+        )
         if event is not None:
             await realtime.send_async(_kinds[kind].group(container_id), event)
     except Exception:  # a flush must never take the server down

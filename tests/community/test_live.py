@@ -46,7 +46,7 @@ async def collect(communicator, seconds: float) -> list[tuple[float, dict]]:
     while (left := deadline - time.monotonic()) > 0:
         try:
             message = await asyncio.wait_for(communicator.output_queue.get(), timeout=left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         assert message["type"] == "websocket.send", message
         received.append((time.monotonic(), json.loads(message["text"])))
@@ -64,8 +64,7 @@ def voting_contest(entries: int = 3, voters: int = 0, **fields):
 @database_sync_to_async
 def db_totals(contest) -> dict[str, int]:
     return {
-        str(e.pk): Vote.objects.filter(entry=e).count()
-        for e in contest.entries.filter(live=True)
+        str(e.pk): Vote.objects.filter(entry=e).count() for e in contest.entries.filter(live=True)
     }
 
 
@@ -128,9 +127,7 @@ async def test_the_totals_endpoint_gives_every_total_at_least_as_new_as_the_last
     event = await watcher.receive_json_from(timeout=3)
     await watcher.disconnect()
 
-    response = await database_sync_to_async(Client().get)(
-        f"/api/v1/contests/{contest.slug}/totals"
-    )
+    response = await database_sync_to_async(Client().get)(f"/api/v1/contests/{contest.slug}/totals")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     body = response.json()
@@ -139,18 +136,14 @@ async def test_the_totals_endpoint_gives_every_total_at_least_as_new_as_the_last
 
 
 async def test_hidden_totals_are_sent_nowhere():
-    contest, entries, voters = await voting_contest(
-        entries=1, voters=2, show_running_totals=False
-    )
+    contest, entries, voters = await voting_contest(entries=1, voters=2, show_running_totals=False)
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
     for voter in voters:
         await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
     assert await watcher.receive_nothing(timeout=live.window() + 0.8)
     await watcher.disconnect()
-    response = await database_sync_to_async(Client().get)(
-        f"/api/v1/contests/{contest.slug}/totals"
-    )
+    response = await database_sync_to_async(Client().get)(f"/api/v1/contests/{contest.slug}/totals")
     assert response.status_code == 409
     assert "totals" not in response.json()
 
@@ -159,9 +152,11 @@ async def test_supports_on_a_board_are_coalesced_and_refetchable():
     @database_sync_to_async
     def board_with_ideas():
         board = factories.make_board()
-        return board, [factories.make_idea(board) for _ in range(2)], [
-            factories.UserFactory() for _ in range(6)
-        ]
+        return (
+            board,
+            [factories.make_idea(board) for _ in range(2)],
+            [factories.UserFactory() for _ in range(6)],
+        )
 
     board, ideas, members = await board_with_ideas()
     watcher = socket(f"/ws/ideas/{board.slug}/")
