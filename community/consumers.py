@@ -5,7 +5,7 @@ decided on connect from the session (the WebSocket handshake carries the session
 passes the Origin check in config/asgi.py).
 
 When the channel layer (Redis) does not answer, joining is refused cleanly: the socket is
-accepted and closed at once with code 1013 ("try again later"), never an HTTP 500, and a socket
+accepted and closed at once with code 4503 ("try again later"), never an HTTP 500, and a socket
 whose layer goes away is closed with the same code. Clients then reconnect with backoff and
 refetch what they show.
 """
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-CLOSE_TRY_AGAIN = 1013  # the channel layer does not answer: reconnect later
+CLOSE_TRY_AGAIN = 4503  # the channel layer does not answer: reconnect later (4xxx: servers
+# may only send 1000 or 3000-4999)
 CLOSE_RECONNECT = 4000  # the socket is old: reconnect now (and refetch)
 CLOSE_NOT_ALLOWED = 4403  # the session may not join this group (or no longer may)
 CLOSE_NOT_FOUND = 4404

@@ -206,7 +206,7 @@ async def test_joining_while_the_channel_layer_fails_is_refused_cleanly(monkeypa
     connected, _ = await watcher.connect()
     assert connected  # accepted, then closed at once with "try again later": never a 500
     closed = await watcher.receive_output(timeout=2)
-    assert closed == {"type": "websocket.close", "code": 1013}
+    assert closed == {"type": "websocket.close", "code": 4503}
 
 
 async def test_a_socket_whose_channel_layer_goes_away_is_closed_to_reconnect(monkeypatch):
@@ -223,7 +223,7 @@ async def test_a_socket_whose_channel_layer_goes_away_is_closed_to_reconnect(mon
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
     failing.set()
-    assert await watcher.receive_output(timeout=2) == {"type": "websocket.close", "code": 1013}
+    assert await watcher.receive_output(timeout=2) == {"type": "websocket.close", "code": 4503}
     monkeypatch.setattr(layer, "receive", original)
 
 
