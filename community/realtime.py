@@ -5,6 +5,7 @@ Redis does not slow every vote down."""
 
 import asyncio
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -39,13 +40,36 @@ async def send_async(group: str, event: dict) -> None:
         circuit.success()
 
 
+def _run_sync(coroutine_function, *args) -> None:
+    """async_to_sync, also from a thread whose own event loop is running (sync code called
+    from async code, e.g. a test driving a browser): then in a short helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(coroutine_function)(*args)
+        return
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            async_to_sync(coroutine_function)(*args)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            errors.append(error)
+
+    helper = threading.Thread(target=run, daemon=True)
+    helper.start()
+    helper.join()
+    if errors:
+        raise errors[0]
+
+
 def send_now(group: str, event: dict) -> None:
     if not circuit.allow():
         return
     try:
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(_group_send)(layer, group, event)
+            _run_sync(_group_send, layer, group, event)
     except Exception as error:  # a broken channel layer must not break the request
         circuit.failure(error)
         logger.debug("Could not publish %s to %s", event.get("type"), group, exc_info=True)
@@ -67,7 +91,7 @@ def send_to_many_now(groups: list[str], event: dict) -> None:
     try:
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(send_all)(layer)
+            _run_sync(send_all, layer)
     except Exception as error:
         circuit.failure(error)
         logger.debug("Could not publish %s to %s groups", event.get("type"), len(groups))

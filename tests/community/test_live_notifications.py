@@ -39,7 +39,8 @@ async def test_each_member_hears_only_about_their_own_notifications():
     alice_socket, bob_socket = socket(PATH, alice_cookie), socket(PATH, bob_cookie)
     assert (await alice_socket.connect())[0] and (await bob_socket.connect())[0]
     # On joining, each gets their own summary.
-    assert await collect(alice_socket, 0.5) == [{"type": "notifications", "unread": 0, "latest": []}]
+    summary = {"type": "notifications", "unread": 0, "latest": []}
+    assert await collect(alice_socket, 0.5) == [summary]
     assert (await collect(bob_socket, 0.5))[0]["unread"] == 0
 
     await database_sync_to_async(notify)(

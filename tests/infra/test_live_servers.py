@@ -157,9 +157,7 @@ def test_with_redis_down_votes_work_joining_is_refused_cleanly_and_recovery_resy
                     assert totals_of(url, contest)["totals"] == {str(entry.pk): 2}
                     status, _headers, _body = voters[2].vote(url, entry)
                     assert status == 200
-                    assert next_event(websocket, "votes.changed")["totals"] == {
-                        str(entry.pk): 3
-                    }
+                    assert next_event(websocket, "votes.changed")["totals"] == {str(entry.pk): 3}
                     break
             except (ConnectionClosed, InvalidStatus, TimeoutError):
                 assert time.monotonic() < deadline, "could not join again after Redis returned"
