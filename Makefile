@@ -45,6 +45,7 @@ lint: $(BIN)/.dev-deps
 
 bench: $(BIN)/.dev-deps
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_live $(BENCH_LIVE_ARGS)
 
 messages: $(BIN)/.deps
 	$(BIN)/python manage.py makemessages -l it --ignore=.venv
