@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` stores background tasks in the database for a worker running beside the server.
 RUN_TASKS_BACKEND ?= django_tasks_db.DatabaseBackend
 
-.PHONY: run worker test lint bench migrations-check messages clean
+.PHONY: run worker serve test lint bench bench-server bench-serving migrations-check messages clean
 
 # The venv is rebuilt only when pyproject.toml changes, so a second `make run` reuses it.
 $(BIN)/.deps: pyproject.toml
@@ -33,6 +33,15 @@ run: $(BIN)/.deps
 worker: $(BIN)/.deps
 	TASKS_BACKEND=$(RUN_TASKS_BACKEND) $(BIN)/python manage.py run_worker
 
+# The production server (bin/serve: granian, WEB_CONCURRENCY worker processes, HTTP and
+# WebSockets) with production settings: SECRET_KEY must be set, and DATABASE_URL and REDIS_URL
+# for a real installation. Over plain HTTP (no TLS proxy in front), also set
+# SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false to be able to sign in.
+serve: $(BIN)/.deps
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production HOST=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" sh bin/serve
+
 test: $(BIN)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
@@ -46,6 +55,18 @@ lint: $(BIN)/.dev-deps
 bench: $(BIN)/.dev-deps
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_live $(BENCH_LIVE_ARGS)
+
+# Real server processes driven by wrk (`apt-get install -y wrk`), on PostgreSQL + Redis:
+#   DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-server
+# bench-server measures the shipped server (bin/serve); bench-serving compares the candidates.
+WRK_CHECK = @command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+bench-server: $(BIN)/.dev-deps
+	$(WRK_CHECK)
+	$(BIN)/python -m tests.bench --server $(BENCH_ARGS)
+
+bench-serving: $(BIN)/.dev-deps
+	$(WRK_CHECK)
+	$(BIN)/python -m tests.bench --compare-servers $(BENCH_ARGS)
 
 messages: $(BIN)/.deps
 	$(BIN)/python manage.py makemessages -l it --ignore=.venv

@@ -1,12 +1,17 @@
 from django.apps import apps
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from community import page_cache
 
-class HomePage(Page):
+
+class HomePage(page_cache.CachedPageMixin, Page):
     """The community's front door: what is open now, then what has been."""
+
+    page_cache_tags = (page_cache.LISTINGS,)
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -20,13 +25,17 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # cms asks the contests app through its model and knows nothing else of it.
+        # cms asks the contests and ideas apps through their models and knows nothing else of them.
         contest_model = apps.get_model("contests", "ContestPage")
-        context["open_contests"], context["past_contests"] = contest_model.current_and_past()
+        now = timezone.now()
+        current, past = contest_model.current_and_past(now=now)
+        context["open_contests"], context["past_contests"] = current, past
+        page_cache.valid_until_next_boundary(request, current + past, now)
+        context["boards"] = apps.get_model("ideas", "IdeasBoardPage").listed()
         return context
 
 
-class StandardPage(Page):
+class StandardPage(page_cache.CachedPageMixin, Page):
     body = RichTextField(_("body"), blank=True)
     content_panels = [*Page.content_panels, FieldPanel("body")]
     subpage_types: list[str] = []

@@ -1,9 +1,7 @@
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from community.models import Brand, BrandPage
-from community.services import BIO_MAX_LENGTH, COMMENT_MAX_LENGTH
 
 
 class BrandScopedPageForm(WagtailAdminPageForm):
@@ -24,26 +22,3 @@ class BrandScopedPageForm(WagtailAdminPageForm):
         if self.parent_brand_id and brand is not None and brand.pk != self.parent_brand_id:
             self.add_error("brand", _("A page under a brand's page belongs to that brand."))
         return cleaned
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Your comment"),
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ProfileForm(forms.Form):
-    bio = forms.CharField(
-        label=_("About you"),
-        max_length=BIO_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    avatar = forms.FileField(
-        label=_("Avatar"),
-        required=False,
-        help_text=_("A JPEG, PNG or WebP image. We remove location and camera data."),
-    )
-    remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)

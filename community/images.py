@@ -105,7 +105,9 @@ def clean_uploaded_image(upload) -> ContentFile:
             image = image.convert("RGB")
         image.save(out, "JPEG", quality=92, optimize=True)
     elif image_format == "PNG":
-        image.save(out, "PNG", optimize=True)
+        # Not `optimize=True`: its extra compression passes cost 2–8× the CPU of the default
+        # level for a few percent of bytes (a 40-megapixel PNG: 1.5 s instead of 0.6 s).
+        image.save(out, "PNG")
     else:
         image.save(out, "WEBP", quality=90)
     return ContentFile(out.getvalue(), name=f"{uuid4().hex}.{ALLOWED_FORMATS[image_format]}")
@@ -129,7 +131,7 @@ def private_image_response(name: str | None, size: str, *, public: bool):
         raise Http404
     if size == "original":
         path = name
-    elif size.isdigit() and int(size) in RENDITION_WIDTHS:
+    elif size in {str(width) for width in RENDITION_WIDTHS}:
         path = get_rendition(name, int(size))
     else:
         raise Http404
@@ -157,6 +159,8 @@ def get_rendition(name: str, width: int) -> str:
         return target
     with storage.open(name, "rb") as source:
         image = Image.open(source)
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale when that is still wide enough: cheaper.
+        image.draft(None, (width, 1))
         image.load()
     image.thumbnail((width, width * 4))
     if image.mode not in ("RGB", "RGBA", "L"):

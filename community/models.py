@@ -9,9 +9,16 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
+
 
 class User(AbstractUser):
     """The project's user from the first migration, so profiles and roles can grow on it."""
+
+    # Set when the member deleted their account (privacy.services.delete_account): the row
+    # stays, without personal data, for what must remain (votes and awards of closed contests,
+    # contributions the member chose to leave).
+    erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("member")
@@ -20,9 +27,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    def clean(self):
+        super().clean()
+        from community.names import check_member_names
+
+        check_member_names(self)
+
     @property
     def public_name(self) -> str:
-        return self.username
+        return str(_("deleted member")) if self.erased_at else self.username
 
 
 class Brand(models.Model):
@@ -126,9 +139,11 @@ class Notification(models.Model):
         return f"{self.recipient_id}: {self.kind}"
 
 
-class BrandPage(Page):
+class BrandPage(CachedPageMixin, Page):
     """The brand's permanent community in the page tree: its contests (and boards) live under
     it, stay there after they end, and its staff group may edit only this branch."""
+
+    page_cache_tags = (LISTINGS,)
 
     brand = models.OneToOneField(
         Brand, on_delete=models.PROTECT, related_name="page", verbose_name=_("brand")
@@ -149,9 +164,10 @@ class BrandPage(Page):
         context = super().get_context(request, *args, **kwargs)
         # community asks the contests app through its model and knows nothing else of it.
         contest_model = apps.get_model("contests", "ContestPage")
-        context["open_contests"], context["past_contests"] = contest_model.current_and_past(
-            brand_id=self.brand_id
-        )
+        now = timezone.now()
+        current, past = contest_model.current_and_past(brand_id=self.brand_id, now=now)
+        context["open_contests"], context["past_contests"] = current, past
+        valid_until_next_boundary(request, current + past, now)
         board_model = apps.get_model("ideas", "IdeasBoardPage")
         context["boards"] = board_model.listed(brand_id=self.brand_id)
         return context
@@ -185,109 +201,3 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referrer_id} → {self.new_member_id}"
-
-
-# Member content: comments and profiles pass the same publication gate as entries and ideas.
-from django.contrib.contenttypes.fields import GenericForeignKey  # noqa: E402
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from community.images import private_storage  # noqa: E402
-from moderation.models import ModeratedModel, ModeratedQuerySet  # noqa: E402
-
-
-class CommentQuerySet(ModeratedQuerySet):
-    def for_target(self, target):
-        return self.filter(
-            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-            target_id=target.pk,
-        )
-
-
-class Comment(ModeratedModel):
-    """A member's comment on commentable content (settings.COCREO_COMMENTABLE_MODELS)."""
-
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("target_type", "target_id")
-    body = models.TextField(_("comment"), max_length=2000)
-
-    objects = CommentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
-        indexes = [
-            models.Index(fields=["target_type", "target_id", "live"], name="comment_target_idx")
-        ]
-
-    def __str__(self) -> str:
-        return self.body[:60]
-
-    def get_absolute_url(self) -> str:
-        target = self.target
-        return f"{target.get_absolute_url()}#comment-{self.pk}" if target else ""
-
-    moderation_related = ("author",)
-    moderation_prefetch = ("target",)
-
-    def moderation_preview(self, revision_id: int | None = None) -> dict:
-        target = self.target
-        return {
-            "title": _("Comment by %(name)s") % {"name": self.author.username},
-            "text": self.body,
-            "image_url": None,
-            "images": [],
-            "context": _("On: %(target)s") % {"target": target} if target else "",
-        }
-
-    def moderation_scope(self) -> tuple[int | None, int | None]:
-        target = self.target
-        return target.moderation_scope() if target is not None else (None, None)
-
-
-class Profile(ModeratedModel):
-    """A member's public profile: bio and avatar, shown only in their approved version."""
-
-    bio = models.TextField(_("about you"), max_length=1000, blank=True)
-    avatar = models.ImageField(
-        _("avatar"),
-        storage=private_storage,
-        upload_to="avatars/%Y/%m/",
-        blank=True,
-        max_length=255,
-    )
-
-    class Meta:
-        verbose_name = _("member profile")
-        verbose_name_plural = _("member profiles")
-        constraints = [models.UniqueConstraint(fields=["author"], name="one_profile_per_member")]
-
-    def __str__(self) -> str:
-        return str(_("Profile of %(name)s") % {"name": self.author.username})
-
-    def get_absolute_url(self) -> str:
-        return reverse("community:member", args=[self.author.username])
-
-    def avatar_url(self, width: int | None = 400) -> str:
-        size = str(width) if width else "original"
-        return reverse("community:avatar", args=[self.author.username, size])
-
-    moderation_related = ("author",)
-
-    def moderation_preview(self, revision_id: int | None = None) -> dict:
-        images = []
-        if self.avatar:
-            url = self.avatar_url(400)
-            images.append(f"{url}?revision={revision_id}" if revision_id else url)
-        return {
-            "title": str(self),
-            "text": self.bio,
-            "image_url": images[0] if images else None,
-            "images": images,
-            "context": _("Member profile"),
-        }
-
-    def moderation_image_names(self) -> list[str]:
-        return [self.avatar.name] if self.avatar else []

@@ -1,6 +1,7 @@
 """Share links (member-get-member). A link names what is shared and who shares it, signed so it
 cannot be forged: `/s/<content type>.<object id>.<member id>:<signature>/`. A visitor who
-follows one carries it in their session; if they sign up, a Referral records it."""
+follows one carries it in a signed cookie for `COOKIE_MAX_AGE` (not in a session: visitors create
+no session rows); if they sign up, a Referral records it and the cookie is dropped."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,9 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
 
+from community import cookies
 from community.models import Referral, User
 
-SESSION_KEY = "cocreo_referral"
+COOKIE_NAME = "cocreo_referral"
+COOKIE_SALT = "cocreo.referral"
+COOKIE_MAX_AGE = 30 * 24 * 3600
 _signer = signing.Signer(salt="cocreo.share")
 
 
@@ -53,8 +57,8 @@ def public_shared_object(content_type_id: int, object_id: int) -> Model | None:
 
 
 def remember_share(request, code: str) -> Model | None:
-    """The share link's target; remembers the referrer in the session for a later sign-up
-    (unless the visitor is the sharer, or already signed in)."""
+    """The share link's target; remembers the referrer in a cookie for a later sign-up
+    (unless the visitor is already signed in)."""
     parsed = read_share_code(code)
     if parsed is None:
         return None
@@ -63,22 +67,33 @@ def remember_share(request, code: str) -> Model | None:
     if obj is None:
         return None
     if not request.user.is_authenticated:
-        request.session[SESSION_KEY] = {
-            "referrer": referrer_id,
-            "content_type": content_type_id,
-            "object_id": object_id,
-        }
+        value = f"{content_type_id}.{object_id}.{referrer_id}"
+        cookies.set_signed_cookie_later(
+            request, COOKIE_NAME, value, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
+        )
     return obj
+
+
+def _remembered_share(request) -> tuple[int, int, int] | None:
+    value = request.get_signed_cookie(
+        COOKIE_NAME, default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
+    )
+    try:
+        content_type_id, object_id, referrer_id = (int(part) for part in value.split("."))
+    except (AttributeError, ValueError):
+        return None
+    return content_type_id, object_id, referrer_id
 
 
 def record_referral(request, new_member: User) -> Referral | None:
     """Called when someone signs up: a Referral if they arrived through a member's share link.
     Self-referrals, inactive or unknown referrers, and second referrals are ignored."""
-    data = request.session.pop(SESSION_KEY, None) if request is not None else None
-    if not isinstance(data, dict):
+    remembered = _remembered_share(request) if request is not None else None
+    if remembered is None:
         return None
-    referrer_id = data.get("referrer")
-    if not isinstance(referrer_id, int) or referrer_id == new_member.pk:
+    cookies.delete_cookie_later(request, COOKIE_NAME)
+    content_type_id, object_id, referrer_id = remembered
+    if referrer_id == new_member.pk:
         return None
     if not User.objects.filter(pk=referrer_id, is_active=True).exists():
         return None
@@ -87,8 +102,8 @@ def record_referral(request, new_member: User) -> Referral | None:
             return Referral.objects.create(
                 referrer_id=referrer_id,
                 new_member=new_member,
-                content_type_id=data.get("content_type"),
-                object_id=data.get("object_id"),
+                content_type_id=content_type_id,
+                object_id=object_id,
             )
     except IntegrityError:
         return None

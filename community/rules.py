@@ -42,11 +42,44 @@ def staff_brand_ids(user: User | AnonymousUser) -> frozenset[int]:
     return cached
 
 
-def is_staff_of_brand(user: User | AnonymousUser, brand: Brand | int) -> bool:
-    """Brand staff who belong to this brand's staff group; superusers act for every brand."""
+def brand_id_of(obj) -> int | None:
+    """The brand that `obj` belongs to: a brand (or its id), anything with a `brand_id`
+    (contests, boards, brand-scoped pauses), anything that names its scope through
+    `moderation_scope()` (entries, ideas, comments), or a `container` page that has one (a
+    pause of one contest or board). None means the whole site."""
+    if obj is None:
+        return None
+    if isinstance(obj, bool):
+        raise TypeError("A brand scope cannot be a boolean.")
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, Brand):
+        return obj.pk
+    brand_id = getattr(obj, "brand_id", None)
+    if brand_id is not None:
+        return brand_id
+    if hasattr(obj, "moderation_scope"):
+        return obj.moderation_scope()[0]
+    container = getattr(obj, "container", None)
+    if container is not None:
+        return brand_id_of(getattr(container, "specific", container))
+    return None
+
+
+def can_manage(user: User | AnonymousUser, obj) -> bool:
+    """The one brand-scope predicate: may `user` act as staff on `obj` (a brand, a contest, an
+    entry, a pause…)? Superusers manage everything; brand staff manage only what belongs to a
+    brand whose staff group they are in; nobody else manages anything, and nothing without a
+    brand (the whole site) is managed by brand staff. Services, admin views and the API all ask
+    this (see tests/security/test_permission_matrix.py)."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_superuser:
         return True
-    brand_id = brand if isinstance(brand, int) else brand.pk
-    return is_brand_staff(user) and brand_id in staff_brand_ids(user)
+    brand_id = brand_id_of(obj)
+    return brand_id is not None and is_brand_staff(user) and brand_id in staff_brand_ids(user)
+
+
+def is_staff_of_brand(user: User | AnonymousUser, brand: Brand | int) -> bool:
+    """Brand staff who belong to this brand's staff group; superusers act for every brand."""
+    return can_manage(user, brand)

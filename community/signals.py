@@ -1,7 +1,10 @@
 from allauth.account.signals import user_signed_up
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from community import page_cache
 from community.models import Brand
 
 
@@ -13,6 +16,17 @@ def give_new_brand_its_space(sender, instance: Brand, created: bool, raw: bool =
         from community.brands import ensure_brand_space
 
         ensure_brand_space(instance)
+    page_cache.invalidate(page_cache.SITE)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+@receiver(post_delete, sender=Page)
+def forget_cached_pages(sender, instance=None, **kwargs):
+    """Anything published, unpublished, moved or deleted in the page tree (a contest's dates or
+    brief, the home page, a new contest in the listings): every cached page is stale."""
+    page_cache.invalidate(page_cache.SITE)
 
 
 @receiver(user_signed_up)

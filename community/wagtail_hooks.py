@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from community import page_cache
 from community.models import Brand
 
 
@@ -36,3 +37,12 @@ def register_failed_tasks_menu_item():
         icon_name="warning",
         order=900,
     )
+
+
+@hooks.register("before_serve_page")
+def never_cache_restricted_pages(page, request, serve_args, serve_kwargs):
+    """A page behind a password (or any view restriction) is never stored in the page cache:
+    the cache serves pages before Wagtail checks restrictions."""
+    shared = page_cache.enabled() and not request.user.is_authenticated
+    if shared and page.get_view_restrictions().exists():
+        page_cache.forbid(request)

@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 
+from comments.api import router as comments_router
 from community.errors import ActionRefused
 from community.ratelimits import RateLimited
 from contests.api import router as contests_router
@@ -13,12 +14,13 @@ from moderation.api import router as moderation_router
 api = NinjaAPI(
     title="Cocreo API",
     version="1",
-    description="Design contests, entries, votes, idea boards and moderation.",
+    description="Design contests, entries, votes, idea boards, comments and moderation.",
     urls_namespace="api",
 )
 api.add_router("/", contests_router)
 api.add_router("/", ideas_router)
 api.add_router("/moderation/", moderation_router)
+api.add_router("/", comments_router)
 
 
 @api.exception_handler(ActionRefused)
@@ -43,3 +45,22 @@ def not_signed_in(request, exc):
     return api.create_response(
         request, {"detail": _("Sign in (with a CSRF token for writes) to do this.")}, status=401
     )
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc: ValidationError):
+    """Malformed input is a 400 like every other refusal: `detail` says what is wrong, `field`
+    names the first bad parameter and `errors` lists them all (as django-ninja gives them)."""
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", ())]
+    field = location[-1] if location else ""
+    body = {
+        "detail": _("Check “%(field)s”: %(error)s")
+        % {"field": field, "error": first.get("msg", "")}
+        if field
+        else _("This request is not valid."),
+        "errors": exc.errors,
+    }
+    if field:
+        body["field"] = field
+    return api.create_response(request, body, status=400)

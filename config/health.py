@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import storages
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -115,3 +115,9 @@ def readyz(request):
     else:
         status = "degraded"
     return JsonResponse({"status": status, **checks}, status=503 if status == "down" else 200)
+
+
+def bench_bare(request):
+    """A Django view that does no I/O, behind the full middleware stack: the unit that serving
+    benchmarks measure pages in (routed only when settings.COCREO_BENCH is on)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -24,6 +24,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("community.urls")),
+    path("", include("comments.urls")),
+    path("", include("profiles.urls")),
+    path("", include("privacy.urls")),
     path("", include("contests.urls")),
     path("", include("ideas.urls")),
     path("", include("moderation.urls")),
@@ -41,6 +44,11 @@ if settings.SERVE_MEDIA:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+if settings.COCREO_BENCH:
+    from config.health import bench_bare
+
+    urlpatterns.append(path("bench/bare", bench_bare))
 
 urlpatterns.append(path("", include(wagtail_urls)))
 

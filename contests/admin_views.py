@@ -5,12 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from community.errors import ActionRefused
-from community.rules import is_brand_staff, is_staff_of_brand
-from contests import rules, services
+from community.rules import can_manage, is_moderator
+from contests import rules, services, velocity
 from contests.models import Award, ContestPage, Entry, JuryScore
+
+HELD_VOTES_LIMIT = 500
 
 
 def _ranking_from_post(post, entry_ids: list[int]) -> tuple[list[int], str | None]:
@@ -31,12 +35,16 @@ def _ranking_from_post(post, entry_ids: list[int]) -> tuple[list[int], str | Non
     return [ranked[r] for r in sorted(ranked)], None
 
 
-def pick_winners(request, page_id: int):
-    if not is_brand_staff(request.user):
-        raise PermissionDenied
+def _managed_contest(request, page_id: int) -> ContestPage:
+    """The contest, if the user manages its brand (403 otherwise, also for another brand's)."""
     contest = get_object_or_404(ContestPage.objects.select_related("result", "brand"), pk=page_id)
-    if not is_staff_of_brand(request.user, contest.brand_id):
-        raise PermissionDenied  # another brand's contest
+    if not can_manage(request.user, contest):
+        raise PermissionDenied
+    return contest
+
+
+def pick_winners(request, page_id: int):
+    contest = _managed_contest(request, page_id)
     entries = list(
         Entry.objects.public().filter(contest=contest).ranked(contest).select_related("author")
     )
@@ -66,6 +74,7 @@ def pick_winners(request, page_id: int):
                     entry_ids=ranking,
                     mention_ids=mentions,
                     statement=request.POST.get("statement", ""),
+                    reason=request.POST.get("reason", ""),
                 )
             except ActionRefused as refused:
                 error = refused.message
@@ -91,6 +100,8 @@ def pick_winners(request, page_id: int):
             "contest": contest,
             "entries": entries,
             "statement": statement,
+            "announced": getattr(contest, "result", None) is not None,
+            "reason": request.POST.get("reason", "") if request.method == "POST" else "",
             "refusal": refusal,
             "error": error,
         },
@@ -103,9 +114,7 @@ def pick_winners(request, page_id: int):
 def jury(request, page_id: int):
     """Brand staff shortlist entries, score them on the contest's criteria, and read the
     aggregated jury table (sortable by any column)."""
-    if not is_brand_staff(request.user):
-        raise PermissionDenied
-    contest = get_object_or_404(ContestPage.objects.select_related("result"), pk=page_id)
+    contest = _managed_contest(request, page_id)
     refusal = None
     try:
         rules.check_can_judge(request.user, contest)
@@ -146,7 +155,7 @@ def jury(request, page_id: int):
                 + request.GET.get("order", "overall")
             )
     order = request.GET.get("order", "overall")
-    criteria, rows = services.jury_table(contest, order)
+    criteria, rows = services.jury_table(contest, order, viewer=request.user)
     mine = {
         (s.entry_id, s.criterion_id): s.score
         for s in JuryScore.objects.filter(juror=request.user, entry__contest=contest)
@@ -184,3 +193,57 @@ def jury(request, page_id: int):
     if error:
         response.status_code = 400
     return response
+
+
+HOLD_REASONS = {
+    velocity.HOLD_NEW_ACCOUNTS: gettext_lazy("many new accounts within minutes"),
+    velocity.HOLD_NETWORK: gettext_lazy("many votes from one network"),
+}
+
+
+def held_votes(request):
+    """Moderators: votes the velocity rule held, grouped by entry, with the evidence (account
+    ages, networks, times); clear them (they count) or void them, with an optional note."""
+    if not is_moderator(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("votes") if v.isdigit()]
+        count = request.POST.get("decision") == "count"
+        try:
+            done = services.decide_held_votes(
+                ids, moderator=request.user, count=count, reason=request.POST.get("reason", "")
+            )
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                (
+                    ngettext("%(n)s vote now counts.", "%(n)s votes now count.", done)
+                    if count
+                    else ngettext("%(n)s vote voided.", "%(n)s votes voided.", done)
+                )
+                % {"n": done},
+            )
+        return redirect("contests_admin:held_votes")
+    now = timezone.now()
+    groups: dict[int, dict] = {}
+    for vote in services.held_votes(request.user)[:HELD_VOTES_LIMIT]:
+        group = groups.setdefault(
+            vote.entry_id, {"entry": vote.entry, "contest": vote.contest, "votes": []}
+        )
+        vote.account_age = now - vote.voter.date_joined
+        vote.reason_label = HOLD_REASONS.get(vote.hold_reason, vote.hold_reason)
+        group["votes"].append(vote)
+    for group in groups.values():
+        group["networks"] = sorted({v.network for v in group["votes"] if v.network})
+    return TemplateResponse(
+        request,
+        "contests/admin/held_votes.html",
+        {
+            "page_title": _("Held votes"),
+            "header_icon": "warning",
+            "groups": list(groups.values()),
+            "limit": HELD_VOTES_LIMIT,
+        },
+    )

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from community import live
-from community.rules import is_brand_staff
+from community.bounds import BoundedPageNumberPagination
+from community.network import client_network
 from community.second_factor import staff_auth
 from contests import gallery, services
 from contests.models import Award, ContestPage, Entry, Vote
@@ -74,6 +75,8 @@ class WinnersIn(Schema):
     entries: list[int]
     mentions: list[int] = []
     statement: str | None = None
+    # Required once the results are out: why they change (logged, told to the members).
+    reason: str = ""
 
 
 class ShortlistIn(Schema):
@@ -195,11 +198,11 @@ def get_contest(request, slug: str):
 
 
 @router.get("contests/{slug}/entries", response=list[EntryOut])
-@paginate(PageNumberPagination, page_size=24)
+@paginate(BoundedPageNumberPagination, page_size=24)
 def list_entries(request, slug: str, sort: str = "", q: str = ""):
-    """Approved entries. `sort`: "shuffle" (the default during voting: a per-visitor order,
-    stable across pages within the session), "newest", or "votes" (only when totals are
-    public). `q` searches titles and descriptions."""
+    """Approved entries. `sort`: "shuffle" (the default during voting: the visitor's order,
+    one of a few kept in a signed cookie, stable across pages and visits), "newest", or
+    "votes" (only when totals are public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
     entries, _sort = gallery.gallery_entries(
         contest,
@@ -224,7 +227,10 @@ class _EntryList:
         return len(self)
 
     def __getitem__(self, item):
-        return [entry_out(e, self.contest) for e in self.queryset[item]]
+        entries = gallery.attach_vote_counts(
+            list(self.queryset[item]), self.contest, timezone.now()
+        )
+        return [entry_out(e, self.contest) for e in entries]
 
 
 @router.post(
@@ -324,6 +330,7 @@ def pick_winners(request, slug: str, data: WinnersIn):
         entry_ids=data.entries,
         mention_ids=data.mentions,
         statement=data.statement,
+        reason=data.reason,
     )
     return Status(200, list_winners(request, slug))
 
@@ -406,9 +413,7 @@ def score_entry(request, entry_id: int, data: JuryScoresIn):
 def jury_table(request, slug: str, order: str = "overall"):
     """The aggregated jury table (brand staff only)."""
     contest = _get_contest(slug)
-    if not is_brand_staff(request.user):
-        return Status(403, {"detail": _("Only brand staff can judge entries.")})
-    criteria, rows = services.jury_table(contest, order)
+    criteria, rows = services.jury_table(contest, order, viewer=request.user)
     return Status(
         200,
         [
@@ -440,6 +445,7 @@ def get_entry(request, entry_id: int):
 
 
 def _vote_state(request, entry: Entry, changed: bool) -> dict:
+    # "voted" is true for a held vote too: holding is for moderators, not a message to voters.
     mine = Vote.objects.filter(entry=entry, voter=request.user).first()
     state = {
         "entry_id": entry.pk,
@@ -468,7 +474,9 @@ def vote(request, entry_id: int, score: int | None = None):
     """Like or budget voting need no parameter; score voting sends `?score=1..5` (sending it
     again with another value changes the member's score)."""
     entry = _public_entry(entry_id)
-    changed = services.cast_vote(entry, voter=request.user, score=score)
+    changed = services.cast_vote(
+        entry, voter=request.user, score=score, network=client_network(request)
+    )
     return Status(200, _vote_state(request, entry, changed))
 
 

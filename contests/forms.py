@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from community.validators import RejectsControlCharacters
 from contests.models import MAX_IMAGES_PER_ENTRY, Entry
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
@@ -31,7 +32,7 @@ def _size_help() -> str:
     }
 
 
-class EntryTextForm(forms.Form):
+class EntryTextForm(RejectsControlCharacters, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=Entry._meta.get_field("title").max_length)
     description = forms.CharField(
         label=_("Description"),

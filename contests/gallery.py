@@ -1,8 +1,11 @@
 """The order of a contest's gallery, shared by the page and the API.
 
-During voting the default order is a fair shuffle: each visitor gets their own order, stable
-across pages and visits (the seed lives in their session), so no entry is always first. The
-shuffle key is computed in SQL from the primary key and the visitor's seed (a, b, c, d):
+During voting the default order is a fair shuffle, stable across pages and visits, so no entry
+is always first. Each visitor belongs to one of `GALLERY_SHUFFLE_BUCKETS` orders (16 by default),
+drawn at random on their first visit and kept in a signed cookie, not in a session: visitors
+create no session rows, and the anonymous gallery can be cached once per order (see
+community/page_cache.py). The seed (a, b, c, d) of each order derives from the bucket number and
+the secret key. The shuffle key is computed in SQL from the primary key and the seed:
 
     k1 = (a × pk + b) mod p
     k2 = ((k1 + c + C1) mod p)² mod p
@@ -16,19 +19,20 @@ Ordering by (key, pk) is a total order, so pages never repeat or miss an entry w
 collisions of the key.
 """
 
-import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from django.db.models import F, IntegerField, Q, Value
+from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import Mod
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from contests.models import ContestPage, Entry, VotingMethod
+from community import page_cache
+from contests.models import ContestPage, Entry, Vote, VotingMethod
 from contests.phases import Phase
 
 PRIME = 2_147_483_647
 MIX_CONSTANTS = (1_540_483_477, 1_103_515_245)
-SESSION_KEY = "gallery_seed"
+COOKIE_NAME, COOKIE_SALT = page_cache.ORDER_COOKIE, page_cache.ORDER_SALT
 
 SORT_LABELS = {
     "shuffle": _("Shuffled for you"),
@@ -37,13 +41,23 @@ SORT_LABELS = {
 }
 
 
+def visitor_bucket(request) -> int:
+    """The visitor's shuffle order: one of the site's visitor orders (community/page_cache.py),
+    kept in a signed cookie."""
+    return page_cache.visitor_order(request)
+
+
+def bucket_seed(bucket: int) -> tuple[int, int, int, int]:
+    """The shuffle seed of an order: four numbers from a keyed hash of the bucket number, so
+    the orders cannot be predicted without the secret key and are the same in every process."""
+    digest = salted_hmac("cocreo.gallery.seed", str(bucket), algorithm="sha256").digest()
+    a, b, c, d = (int.from_bytes(digest[i : i + 8], "big") for i in range(0, 32, 8))
+    return a % (PRIME - 1) + 1, b % PRIME, c % PRIME, d % PRIME
+
+
 def visitor_seed(request) -> tuple[int, int, int, int]:
-    """The visitor's shuffle seed, created once per session."""
-    seed = request.session.get(SESSION_KEY)
-    if not (isinstance(seed, list) and len(seed) == 4):
-        seed = [secrets.randbelow(PRIME - 1) + 1, *(secrets.randbelow(PRIME) for _ in range(3))]
-        request.session[SESSION_KEY] = seed
-    return tuple(seed)
+    """The visitor's shuffle seed (see the module's docstring)."""
+    return bucket_seed(visitor_bucket(request))
 
 
 def shuffle_key(seed: tuple[int, int, int, int]):
@@ -82,10 +96,11 @@ def gallery_entries(
     """Approved entries of the contest, searched and ordered; returns (queryset, sort used).
     An order that is not offered now (votes while totals are hidden) falls back to the
     default, so the order itself never reveals hidden totals. `seed` is called only for the
-    shuffle (so no session is created outside voting)."""
-    sorts = sorts_for(contest, now)
-    if sort not in sorts:
-        sort = sorts[0]
+    shuffle (so no order cookie is given outside voting).
+
+    Only the "votes" order counts votes in this query (it orders by them); for the others,
+    count the votes of the page shown with `attach_vote_counts`, not of the whole contest."""
+    sort = resolve_sort(contest, sort, now)
     entries = Entry.objects.public().filter(contest=contest).select_related("author")
     query = (query or "").strip()
     if query:
@@ -94,12 +109,39 @@ def gallery_entries(
         entries = entries.ranked(contest)
         if contest.voting_method != VotingMethod.SCORE:
             entries = entries.order_by("-vote_count", "-created_at", "-pk")
+    elif sort == "shuffle":
+        entries = entries.annotate(shuffle_key=shuffle_key(seed())).order_by("shuffle_key", "pk")
     else:
-        entries = entries.with_vote_counts()
-        if sort == "shuffle":
-            entries = entries.annotate(shuffle_key=shuffle_key(seed())).order_by(
-                "shuffle_key", "pk"
-            )
-        else:
-            entries = entries.order_by("-created_at", "-pk")
+        entries = entries.order_by("-created_at", "-pk")
     return entries, sort
+
+
+def resolve_sort(contest: ContestPage, sort: str, now) -> str:
+    """The order asked for if it is offered now, else the default one."""
+    sorts = sorts_for(contest, now)
+    return sort if sort in sorts else sorts[0]
+
+
+def counted_votes(entry_ids: Iterable[int]) -> dict[int, int]:
+    """How many votes each of these entries has (entries without votes are left out). The one
+    place that counts the votes of a page of entries."""
+    rows = (
+        Vote.objects.counted()
+        .filter(entry_id__in=list(entry_ids))
+        .values_list("entry_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def attach_vote_counts(entries: list[Entry], contest: ContestPage, now) -> list[Entry]:
+    """Sets `vote_count` on a page of entries (one query for the page), unless the query
+    already counted them or totals are hidden now (then nobody may see them: None)."""
+    missing = [e for e in entries if not hasattr(e, "vote_count")]
+    if not missing:
+        return entries
+    counts = counted_votes(e.pk for e in missing) if contest.totals_public_at(now) else None
+    for entry in missing:
+        entry.vote_count = counts.get(entry.pk, 0) if counts is not None else None
+    return entries

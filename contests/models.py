@@ -20,8 +20,32 @@ from wagtail.search import index
 
 from community.forms import BrandScopedPageForm
 from community.images import private_storage
-from contests.phases import Phase, Schedule, phase_at, submissions_open, voting_open
-from moderation.models import ModeratedModel, ModeratedQuerySet
+from community.page_cache import object_tag
+from contests.phases import (
+    Phase,
+    Schedule,
+    next_boundary,
+    phase_at,
+    submissions_open,
+    voting_open,
+)
+from moderation.models import ModeratedModel, ModeratedQuerySet, member_suspended
+
+
+def contest_tag(contest_id: int) -> str:
+    """The page-cache tag of what a contest's pages show: its entries, winners and results."""
+    return f"contest:{contest_id}"
+
+
+def contest_votes_tag(contest_id: int) -> str:
+    """The page-cache tag of a contest's vote totals (its gallery shows them)."""
+    return f"contest-votes:{contest_id}"
+
+
+def contest_results_tag(contest_id: int) -> str:
+    """The page-cache tag of the contest's announced results, which every entry page shows
+    (hidden totals become public, voting ends)."""
+    return f"contest-results:{contest_id}"
 
 
 class VotingMethod(models.TextChoices):
@@ -116,6 +140,14 @@ class ContestPage(RoutablePageMixin, Page):
             "open after submissions open and close no earlier than submissions close."
         ),
     )
+    min_account_age_days = models.PositiveSmallIntegerField(
+        _("minimum account age to vote (days)"),
+        default=0,
+        help_text=_(
+            "Members whose account is younger than this cannot vote in this contest (0: no "
+            "minimum). A verified email address is always required."
+        ),
+    )
     archive_at = models.DateTimeField(
         _("archive on"),
         null=True,
@@ -165,6 +197,7 @@ class ContestPage(RoutablePageMixin, Page):
                 FieldPanel("voting_method"),
                 FieldPanel("vote_budget"),
                 FieldPanel("show_running_totals"),
+                FieldPanel("min_account_age_days"),
             ],
             heading=_("Voting"),
         ),
@@ -240,6 +273,10 @@ class ContestPage(RoutablePageMixin, Page):
     def phase_at(self, now) -> Phase:
         return phase_at(self.schedule, now)
 
+    def next_boundary(self, now):
+        """When one of the contest's dates next passes (None when none is left)."""
+        return next_boundary(self.schedule, now)
+
     @property
     def phase(self) -> Phase:
         return self.phase_at(timezone.now())
@@ -302,19 +339,35 @@ class ContestPage(RoutablePageMixin, Page):
         return views.vote(request, self, entry_id)
 
 
+class VoteStatus(models.TextChoices):
+    COUNTED = "counted", _("Counted")
+    HELD = "held", _("Held for a moderator")
+    VOIDED = "voided", _("Voided by a moderator")
+
+
+def counted_votes(prefix: str = "") -> Q:
+    """The one definition of a vote that counts, as a Q usable in filters and in annotations
+    (`prefix` is the path to the vote, e.g. "votes__" from an entry): counted (not held, not
+    voided) and cast by a member who is not suspended or banned right now."""
+    return Q(**{f"{prefix}status": VoteStatus.COUNTED}) & ~Q(member_suspended(f"{prefix}voter"))
+
+
 class EntryQuerySet(ModeratedQuerySet):
     def with_vote_counts(self):
-        return self.annotate(vote_count=Count("votes", distinct=True))
+        return self.annotate(
+            vote_count=Count("votes", filter=counted_votes("votes__"), distinct=True)
+        )
 
     def with_scores(self):
         """Vote count, mean score and the Bayesian average `ranking_score` (score voting),
         computed from the vote rows in the same query."""
         m, c = SCORE_PRIOR_MEAN, SCORE_PRIOR_WEIGHT
-        total = Coalesce(Sum("votes__score"), 0, output_field=FloatField())
-        count = Count("votes")
+        counted = counted_votes("votes__")
+        total = Coalesce(Sum("votes__score", filter=counted), 0, output_field=FloatField())
+        count = Count("votes", filter=counted)
         return self.annotate(
             vote_count=count,
-            score_average=Avg("votes__score", output_field=FloatField()),
+            score_average=Avg("votes__score", filter=counted, output_field=FloatField()),
             ranking_score=ExpressionWrapper(
                 (Value(c * m) + total) / (Value(float(c)) + count), output_field=FloatField()
             ),
@@ -384,6 +437,10 @@ class Entry(index.Indexed, ModeratedModel, ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
+    def page_cache_tags(self) -> list[str]:
+        """The cached pages that show this entry: its own and its contest's gallery."""
+        return [object_tag(self), contest_tag(self.contest_id)]
+
     def get_absolute_url(self) -> str:
         return self.contest.url + self.contest.reverse_subpage("entry", args=[self.pk])
 
@@ -443,8 +500,18 @@ class EntryImage(Orderable):
         verbose_name_plural = _("entry images")
 
 
+class VoteQuerySet(models.QuerySet):
+    def counted(self):
+        """Votes that count in every total (see `counted_votes`)."""
+        return self.filter(counted_votes())
+
+    def held(self):
+        return self.filter(status=VoteStatus.HELD)
+
+
 class Vote(models.Model):
-    """One member's vote for one entry: a fact in the database, never a counter."""
+    """One member's vote for one entry: a fact in the database, never a counter. A vote that
+    the velocity rule held aside, or that a moderator voided, is kept but does not count."""
 
     contest = models.ForeignKey(ContestPage, on_delete=models.CASCADE, related_name="+")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="votes")
@@ -453,6 +520,14 @@ class Vote(models.Model):
     )
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=8, choices=VoteStatus.choices, default=VoteStatus.COUNTED
+    )
+    # The voter's network (/24 IPv4, /64 IPv6) from the request: evidence for the velocity rule.
+    network = models.CharField(_("network"), max_length=64, blank=True)
+    hold_reason = models.CharField(_("why it was held"), max_length=32, blank=True)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -462,7 +537,15 @@ class Vote(models.Model):
                 name="vote_score_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["contest", "voter"], name="vote_contest_voter_idx")]
+        indexes = [
+            models.Index(fields=["contest", "voter"], name="vote_contest_voter_idx"),
+            models.Index(fields=["entry", "created_at"], name="vote_entry_recent_idx"),
+            models.Index(
+                fields=["status", "entry"],
+                name="vote_held_idx",
+                condition=Q(status="held"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.voter_id} → {self.entry_id}"
@@ -492,7 +575,11 @@ class AwardQuerySet(models.QuerySet):
             self.filter(entry__live=True)
             .select_related("entry", "entry__author")
             .prefetch_related("entry__extra_images", "entry__tagged__tag")
-            .annotate(vote_count=Count("entry__votes", distinct=True))
+            .annotate(
+                vote_count=Count(
+                    "entry__votes", filter=counted_votes("entry__votes__"), distinct=True
+                )
+            )
             .order_by("kind", "rank")
         )
 

@@ -100,3 +100,16 @@ def next_change(schedule: Schedule, now: datetime) -> tuple[Phase, datetime] | N
         if moment > now and (phase := phase_at(schedule, moment)) != current:
             return phase, moment
     return None
+
+
+def next_boundary(schedule: Schedule, now: datetime) -> datetime | None:
+    """The next moment any of the contest's dates passes (what a page shows may change then,
+    even when the phase does not: submissions closing during voting)."""
+    moments = [
+        schedule.submissions_open_at,
+        schedule.submissions_close_at,
+        schedule.voting_open_at,
+        schedule.voting_close_at,
+        schedule.archive_at,
+    ]
+    return min((m for m in moments if m is not None and m > now), default=None)

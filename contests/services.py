@@ -2,7 +2,9 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
@@ -11,14 +13,16 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from community import live
-from community.errors import InvalidInput, NotAllowed
+from community import live, page_cache
+from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.notifications import notify, notify_many
 from community.ratelimits import check_rate
 from community.realtime import publish_after_commit
-from contests import rules
+from community.rules import is_moderator
+from community.validators import check_text
+from contests import rules, velocity
 from contests.models import (
     JURY_SCORE_MAX,
     JURY_SCORE_MIN,
@@ -34,11 +38,15 @@ from contests.models import (
     JuryScore,
     Shortlisting,
     Vote,
+    VoteStatus,
     VotingMethod,
+    contest_results_tag,
+    contest_tag,
+    contest_votes_tag,
 )
 from moderation.intake import check_intake_open, check_not_suspended
-from moderation.models import ModerationItem, ModerationStatus
-from moderation.services import submit_for_moderation
+from moderation.models import LogAction, ModerationItem, ModerationStatus
+from moderation.services import log, submit_for_moderation
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +86,7 @@ def _clean_tags(tags: list[str] | str | None) -> list[str]:
         tags = tags.split(",")
     names: list[str] = []
     for tag in tags or []:
-        name = " ".join(str(tag).split()).lower()
+        name = " ".join(check_text(str(tag), field="tags").split()).lower()
         if name and name not in names:
             names.append(name)
     if len(names) > MAX_TAGS:
@@ -92,11 +100,11 @@ def _clean_tags(tags: list[str] | str | None) -> list[str]:
 
 
 def _clean_text(title: str, description: str) -> tuple[str, str]:
-    title = (title or "").strip()
+    title = check_text(title, field="title").strip()
     if not title:
         raise InvalidInput(_("Give your entry a title."), field="title")
     # TextField's max_length is not a model validator: the HTML form checked it, the API did not.
-    description = description or ""
+    description = check_text(description, field="description")
     max_description = Entry._meta.get_field("description").max_length
     if len(description) > max_description:
         raise InvalidInput(
@@ -208,6 +216,27 @@ def _own_entry(entry: Entry, author: User) -> Entry:
     return entry
 
 
+def _check_edits_left(row: Entry) -> None:
+    """At most settings.COCREO_ENTRY_EDITS_PER_DAY edits of one entry in 24 hours: each edit is
+    a revision for a moderator to read. Called with the entry's row locked."""
+    limit = settings.COCREO_ENTRY_EDITS_PER_DAY
+    since = timezone.now() - timedelta(days=1)
+    edits = row.revisions.filter(created_at__gte=since).count()
+    if row.created_at >= since:
+        edits -= 1  # the submission's own revision
+    if edits >= limit:
+        raise Conflict(
+            ngettext(
+                "This entry has been edited %(n)s time in the last 24 hours, the most allowed. "
+                "Try again tomorrow.",
+                "This entry has been edited %(n)s times in the last 24 hours, the most allowed. "
+                "Try again tomorrow.",
+                limit,
+            )
+            % {"n": limit}
+        )
+
+
 @transaction.atomic
 def edit_entry(
     entry: Entry,
@@ -231,6 +260,7 @@ def edit_entry(
     tag_names = None if tags is None else _clean_tags(tags)
     cleaned = _clean_images(images) if images is not None else None
     row = Entry.objects.select_for_update().get(pk=entry.pk)
+    _check_edits_left(row)
     version = row.get_latest_revision_as_object()  # builds on a pending edit, if any
     version.title, version.description = title, description
     if tag_names is not None:
@@ -259,18 +289,18 @@ def withdraw_entry(entry: Entry, *, author: User) -> None:
     transaction.on_commit(lambda: _delete_files([n for n in names if n]))
 
 
-def counted_votes():
-    """The votes that count. Every total (pages, API, live updates) is read through this."""
-    return Vote.objects.all()
-
-
 def vote_count(entry: Entry) -> int:
-    return counted_votes().filter(entry=entry).count()
+    return Vote.objects.filter(entry=entry).counted().count()
 
 
 def vote_totals(entry: Entry) -> dict:
-    """The entry's derived totals: number of votes and, for score voting, the mean score."""
-    totals = counted_votes().filter(entry=entry).aggregate(votes=Count("pk"), average=Avg("score"))
+    """The entry's derived totals: number of votes that count and, for score voting, the mean
+    score (held and voided votes and those of suspended members are left out)."""
+    totals = (
+        Vote.objects.filter(entry=entry)
+        .counted()
+        .aggregate(votes=Count("pk"), average=Avg("score"))
+    )
     if entry.contest.voting_method != VotingMethod.SCORE:
         totals["average"] = None
     return totals
@@ -286,7 +316,7 @@ def current_totals(contest: ContestPage, entry_ids=None) -> dict:
     totals = dict.fromkeys(entries.values_list("pk", flat=True), 0)
     score = contest.voting_method == VotingMethod.SCORE
     rows = (
-        counted_votes()
+        Vote.objects.counted()
         .filter(entry_id__in=list(totals))
         .values("entry_id")
         .annotate(votes=Count("pk"), average=Avg("score"))
@@ -333,8 +363,10 @@ def _announce_votes(entry: Entry) -> None:
     """Mark the entry's totals changed: after the commit they go out coalesced (at most one
     message per contest per second, with the totals read then; community/live.py). Hidden
     totals are not sent at all (not even that a vote happened) until the results."""
-    if entry.contest.totals_public:
-        live.changed("votes", entry.contest_id, [entry.pk])
+    if not entry.contest.totals_public:
+        return
+    page_cache.invalidate(page_cache.object_tag(entry), contest_votes_tag(entry.contest_id))
+    live.changed("votes", entry.contest_id, [entry.pk])
 
 
 def _clean_score(contest: ContestPage, score) -> int | None:
@@ -352,9 +384,11 @@ def _clean_score(contest: ContestPage, score) -> int | None:
     return score
 
 
-def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
+def cast_vote(entry: Entry, *, voter: User, score: int | None = None, network: str = "") -> bool:
     """Record the member's vote by the contest's voting method; returns False when nothing
-    changed (they had already voted, or gave the same score again).
+    changed (they had already voted, or gave the same score again). `network` is the voter's
+    network (`community.network.client_network(request)`), evidence for the velocity rule
+    (contests/velocity.py), which may hold the vote aside for a moderator.
 
     - like: one vote per entry;
     - score: one 1–5 score per entry, which the member may change while voting is open;
@@ -385,6 +419,8 @@ def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
                         )
                         % {"n": contest.vote_budget}
                     )
+            # Votes for one entry take turns, so the velocity rule sees every earlier vote.
+            Entry.objects.select_for_update().filter(pk=entry.pk).first()
             if score is not None:
                 changed = (
                     Vote.objects.filter(entry=entry, voter=voter)
@@ -394,15 +430,68 @@ def cast_vote(entry: Entry, *, voter: User, score: int | None = None) -> bool:
                 if not changed:
                     if Vote.objects.filter(entry=entry, voter=voter).exists():
                         return False
-                    Vote.objects.create(
-                        entry=entry, contest_id=entry.contest_id, voter=voter, score=score
-                    )
+                    _record_vote(entry, voter, score, network)
             else:
-                Vote.objects.create(entry=entry, contest_id=entry.contest_id, voter=voter)
+                _record_vote(entry, voter, None, network)
             _announce_votes(entry)
     except IntegrityError:
         return False  # the unique constraint says this member already voted
     return True
+
+
+def _record_vote(entry: Entry, voter: User, score: int | None, network: str) -> Vote:
+    vote = Vote.objects.create(
+        entry=entry, contest_id=entry.contest_id, voter=voter, score=score, network=network[:64]
+    )
+    velocity.apply(vote, now=vote.created_at)
+    return vote
+
+
+def held_votes(viewer: User):
+    """Votes the velocity rule held, for the moderators' desk (oldest first)."""
+    if not is_moderator(viewer):
+        raise NotAllowed(_("Only moderators can review held votes."))
+    return (
+        Vote.objects.held()
+        .select_related("voter", "entry", "contest")
+        .order_by("entry_id", "created_at", "pk")
+    )
+
+
+@transaction.atomic
+def decide_held_votes(
+    vote_ids: list[int], *, moderator: User, count: bool, reason: str = ""
+) -> int:
+    """A moderator clears held votes (they count from now on) or voids them (they never
+    count). Each entry's decision is logged. Returns how many votes were decided."""
+    if not is_moderator(moderator):
+        raise NotAllowed(_("Only moderators can review held votes."))
+    votes = list(
+        Vote.objects.select_for_update()
+        .filter(pk__in=vote_ids, status=VoteStatus.HELD)
+        .select_related("entry", "entry__contest")
+    )
+    if not votes:
+        raise InvalidInput(_("Choose held votes to decide on."), field="votes")
+    by_entry: dict[int, list[Vote]] = {}
+    for vote in votes:
+        by_entry.setdefault(vote.entry_id, []).append(vote)
+    status = VoteStatus.COUNTED if count else VoteStatus.VOIDED
+    Vote.objects.filter(pk__in=[v.pk for v in votes]).update(status=status)
+    for entry_votes in by_entry.values():
+        entry = entry_votes[0].entry
+        log(
+            LogAction.VOTES_CLEAR if count else LogAction.VOTES_VOID,
+            actor=moderator,
+            obj=entry,
+            summary=ngettext(
+                "%(n)s vote for “%(title)s”", "%(n)s votes for “%(title)s”", len(entry_votes)
+            )
+            % {"n": len(entry_votes), "title": entry.title},
+            reason=(reason or "").strip(),
+        )
+        _announce_votes(entry)
+    return len(votes)
 
 
 def withdraw_vote(entry: Entry, *, voter: User) -> bool:
@@ -432,12 +521,16 @@ def pick_winners(
     entry_ids: list[int],
     mention_ids: list[int] | None = None,
     statement: str | None = None,
+    reason: str = "",
 ) -> list[Award]:
     """Brand staff rank the winners (first is first prize), optionally name honourable mentions
     and write the jury's statement, and announce the results. The Community Choice award goes
     to the community's favourite by the contest's voting method. The first announcement
-    notifies the winners and every participant."""
+    notifies the winners and every participant. Changing the awards after the announcement
+    needs a `reason`: it is logged in the decision log and every member whose award changed
+    is told."""
     rules.check_can_pick_winners(staff, contest)
+    reason = (reason or "").strip()
     mention_ids = list(mention_ids or [])
     if not entry_ids:
         raise InvalidInput(_("Pick at least one winning entry."), field="entries")
@@ -447,6 +540,8 @@ def pick_winners(
         raise InvalidInput(
             _("An entry is either a winner or an honourable mention, once."), field="mentions"
         )
+    if statement is not None:
+        check_text(statement, field="statement")
     if statement is not None and len(statement) > 5000:
         raise InvalidInput(
             _("Keep the jury's statement under %(n)s characters.") % {"n": 5000},
@@ -454,6 +549,16 @@ def pick_winners(
         )
     # Lock the contest so two staff members picking at once cannot interleave.
     ContestPage.objects.select_for_update().filter(pk=contest.pk).first()
+    announced = ContestResult.objects.filter(contest=contest).exists()
+    if announced and not reason:
+        raise InvalidInput(
+            _("The results are out: give a reason for changing them."), field="reason"
+        )
+    if len(reason) > 1000:
+        raise InvalidInput(
+            _("Keep the reason under %(n)s characters.") % {"n": 1000}, field="reason"
+        )
+    before = _award_map(contest)
     entries = Entry.objects.public().filter(contest=contest).in_bulk(entry_ids + mention_ids)
     missing = [pk for pk in entry_ids + mention_ids if pk not in entries]
     if missing:
@@ -493,15 +598,58 @@ def pick_winners(
     if created:
         _notify_results(contest, entries, entry_ids, mention_ids, favourite)
     else:
-        logger.info("Winners of contest %s changed by %s", contest.pk, staff.pk)
+        _record_change(contest, staff, reason, before, _award_map(contest))
     contest.result = result
     contest.__dict__.pop("results_announced_at", None)
+    page_cache.invalidate(
+        contest_tag(contest.pk),
+        contest_votes_tag(contest.pk),
+        contest_results_tag(contest.pk),
+        page_cache.LISTINGS,
+    )
     winners = [a for a in awards if a.kind == Award.Kind.WINNER]
     publish_after_commit(
         contest_group(contest.pk),
         {"type": "results.announced", "winners": [a.entry_id for a in winners]},
     )
     return winners
+
+
+def _award_map(contest: ContestPage) -> dict[int, set[tuple[str, int]]]:
+    """Each awarded entry's awards, as {entry id: {(kind, rank)}}."""
+    awards: dict[int, set[tuple[str, int]]] = {}
+    for entry_id, kind, rank in Award.objects.filter(contest=contest).values_list(
+        "entry_id", "kind", "rank"
+    ):
+        awards.setdefault(entry_id, set()).add((kind, rank))
+    return awards
+
+
+def _record_change(contest: ContestPage, staff: User, reason: str, before: dict, after: dict):
+    """Winners changed after the announcement: the decision log keeps who, when and why, and
+    every member whose award changed (gained, lost or moved) is told."""
+    changed = sorted(pk for pk in set(before) | set(after) if before.get(pk) != after.get(pk))
+    log(
+        LogAction.WINNERS_CHANGE,
+        actor=staff,
+        obj=contest,
+        summary=contest.title,
+        reason=reason,
+    )
+    logger.info("Winners of contest %s changed by %s", contest.pk, staff.pk)
+    url = contest.url + contest.reverse_subpage("results")
+    authors = User.objects.filter(
+        pk__in=Entry.objects.filter(pk__in=changed).values("author_id")
+    ).distinct()
+    notify_many(
+        authors,
+        kind="contest.results_changed",
+        message=_(
+            "The results of “%(contest)s” have changed and concern your entry. Reason: %(reason)s"
+        )
+        % {"contest": contest.title, "reason": reason},
+        url=url,
+    )
 
 
 def _notify_results(contest, entries, winner_ids, mention_ids, favourite) -> None:
@@ -614,11 +762,15 @@ def score_entry(entry: Entry, *, juror: User, scores: dict[int, int]) -> list[Ju
 JURY_ORDERS = ("overall", "jurors", "title", "votes")
 
 
-def jury_table(contest: ContestPage, order: str = "overall") -> tuple[list, list[dict]]:
+def jury_table(
+    contest: ContestPage, order: str = "overall", *, viewer: User
+) -> tuple[list, list[dict]]:
     """The jury's aggregated scores of the shortlist: per entry, the average per criterion,
     the overall average (mean of the criterion averages) and the number of jurors.
     `order` is "overall", "jurors", "title", "votes" or "criterion-<id>" (descending numbers).
-    Three queries, whatever the number of entries, jurors and scores."""
+    Three queries, whatever the number of entries, jurors and scores. Only for the contest's
+    brand staff (`viewer`)."""
+    rules.check_can_see_jury(viewer, contest)
     criteria = list(JuryCriterion.objects.filter(contest=contest))
     entries = list(
         Entry.objects.public()

@@ -9,8 +9,11 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from community import page_cache
+from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
+from community.network import client_network
 from community.rules import is_moderator
 from contests import gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
@@ -23,6 +26,9 @@ from contests.models import (
     Entry,
     Vote,
     VotingMethod,
+    contest_results_tag,
+    contest_tag,
+    contest_votes_tag,
 )
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
@@ -57,8 +63,21 @@ def _countdown(contest: ContestPage, now) -> dict | None:
     return countdown
 
 
+def _gallery_by_order(request, contest: ContestPage) -> bool:
+    """Whether the page showed the visitor's shuffle order (then it is cached once per order)."""
+    return gallery.resolve_sort(contest, request.GET.get("sort", ""), timezone.now()) == "shuffle"
+
+
+def _contest_tags(request, contest: ContestPage) -> list[str]:
+    return [contest_tag(contest.pk), contest_votes_tag(contest.pk)]
+
+
+@page_cache.cache_anonymous_page(
+    tags=_contest_tags, by_order=_gallery_by_order, params=("sort", "q", "page")
+)
 def contest_gallery(request, contest: ContestPage):
     now = timezone.now()
+    page_cache.valid_until(request, contest.next_boundary(now))
     phase = contest.phase_at(now)
     query = request.GET.get("q", "")[:100]
     entries, sort = gallery.gallery_entries(
@@ -69,6 +88,7 @@ def contest_gallery(request, contest: ContestPage):
         now=now,
     )
     page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = gallery.attach_vote_counts(list(page.object_list), contest, now)
     params = {k: v for k, v in (("sort", request.GET.get("sort", "")), ("q", query)) if v}
     voted_ids: set[int] = set()
     own_submissions = []
@@ -101,6 +121,10 @@ def contest_gallery(request, contest: ContestPage):
             "voted_ids": voted_ids,
             "own_submissions": own_submissions,
             "awards": awards,
+            # The approved idea this contest was opened from, if any (the ideas app's relation).
+            "source_ideas": list(
+                contest.source_ideas.filter(live=True, board__live=True).select_related("board")
+            ),
             "can_vote": phase == Phase.VOTING,
             "totals_public": contest.totals_public_at(now),
             "scoring": contest.voting_method == VotingMethod.SCORE,
@@ -116,10 +140,12 @@ def contest_gallery(request, contest: ContestPage):
     )
 
 
+@page_cache.cache_anonymous_page(tags=_contest_tags)
 def results(request, contest: ContestPage):
     """Winners, honourable mentions, the Community Choice, the jury's statement and, now that
     voting is closed and results are out, every entry's vote totals."""
     now = timezone.now()
+    page_cache.valid_until(request, contest.next_boundary(now))
     if contest.phase_at(now) not in (Phase.RESULTS, Phase.ARCHIVED):
         raise Http404
     awards = list(Award.objects.public().filter(contest=contest))
@@ -269,7 +295,14 @@ def withdraw_entry(request, contest: ContestPage, entry_id: int):
     return redirect(contest.url)
 
 
+@page_cache.cache_anonymous_page(
+    tags=lambda request, contest, entry_id: [
+        f"{Entry._meta.label_lower}:{entry_id}",
+        contest_results_tag(contest.pk),
+    ]
+)
 def entry_detail(request, contest: ContestPage, entry_id: int):
+    page_cache.valid_until(request, contest.next_boundary(timezone.now()))
     entry = get_object_or_404(
         Entry.objects.visible_to(request.user)
         .with_vote_counts()
@@ -331,7 +364,12 @@ def vote(request, contest: ContestPage, entry_id: int):
             services.withdraw_vote(entry, voter=request.user)
             messages.success(request, _("Your vote has been withdrawn."))
         else:
-            services.cast_vote(entry, voter=request.user, score=request.POST.get("score"))
+            services.cast_vote(
+                entry,
+                voter=request.user,
+                score=request.POST.get("score"),
+                network=client_network(request),
+            )
             messages.success(request, _("Thank you for voting!"))
     except ActionRefused as refused:
         messages.error(request, refused.message)
@@ -371,7 +409,8 @@ def entry_image(request, entry_id: int, size: str, position: int = 1):
         # The author and moderators may see the images of a submitted edit before approval.
         if not (is_moderator(request.user) or entry.author_id == request.user.pk):
             raise Http404
-        revision = entry.revisions.filter(pk=revision_id).first() if revision_id.isdigit() else None
+        revision_pk = parse_id(revision_id)
+        revision = entry.revisions.filter(pk=revision_pk).first() if revision_pk else None
         if revision is None:
             raise Http404
         name = _image_name(revision.content, position)

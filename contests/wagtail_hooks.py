@@ -1,11 +1,12 @@
 from django.core.paginator import Paginator
-from django.urls import include, path, reverse
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from community.rules import is_brand_staff, is_staff_of_brand
+from community.rules import can_manage, is_moderator
 from community.search import (
     SEARCH_HOOK,
     SearchResult,
@@ -25,13 +26,21 @@ def register_contest_admin_urls():
     return [path("contests/", include("contests.admin_urls", namespace="contests_admin"))]
 
 
+class HeldVotesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_moderator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_held_votes_menu_item():
+    return HeldVotesMenuItem(
+        _("Held votes"), reverse_lazy("contests_admin:held_votes"), icon_name="warning", order=102
+    )
+
+
 def _winners_button(page, user, priority):
     contest = page.specific_deferred
-    if (
-        isinstance(contest, ContestPage)
-        and is_brand_staff(user)
-        and is_staff_of_brand(user, contest.brand_id)
-    ):
+    if isinstance(contest, ContestPage) and can_manage(user, contest):
         yield PageMenuItem(
             _("Pick winners"),
             reverse("contests_admin:winners", args=[page.pk]),
@@ -117,3 +126,17 @@ def search_entries(request, query, limit):
             for entry in ordered_public(entries, found)[:limit]
         ],
     )
+
+
+@hooks.register("cocreo_member_data")  # privacy.hooks.MEMBER_DATA_HOOK
+def contest_member_data(user):
+    from contests.member_data import member_data
+
+    return member_data(user)
+
+
+@hooks.register("cocreo_member_erase")  # privacy.hooks.MEMBER_ERASE_HOOK
+def erase_contest_member_data(user, *, keep_contributions: bool):
+    from contests.member_data import erase_member
+
+    erase_member(user, keep_contributions=keep_contributions)

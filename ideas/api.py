@@ -131,7 +131,7 @@ class ContestIn(Schema):
     title: str = ""
 
 
-class ContestOut(Schema):
+class OpenedContestOut(Schema):
     id: int
     title: str
     edit_url: str
@@ -506,7 +506,9 @@ def revive(request, idea_id: int, data: ReviveIn):
     )
 
 
-@router.post("ideas/{idea_id}/contest", response={201: ContestOut, **WRITE_ERRORS}, auth=staff_auth)
+@router.post(
+    "ideas/{idea_id}/contest", response={201: OpenedContestOut, **WRITE_ERRORS}, auth=staff_auth
+)
 def open_contest(request, idea_id: int, data: ContestIn):
     """Brand staff open a draft design contest from the idea; they finish it in the CMS."""
     from django.urls import reverse

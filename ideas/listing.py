@@ -26,6 +26,16 @@ ROADMAP_COLUMN_LIMIT = 50
 MAX_QUERY_LENGTH = 200
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_query(text: str | None) -> str:
+    """What a member typed, as one line of words: control characters go (PostgreSQL refuses
+    NUL bytes in text), runs of spaces become one, and it is cut to a sane length."""
+    text = CONTROL_CHARACTERS.sub(" ", text or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
 def _order(sort: str) -> tuple[str, ...]:
     if sort == "top":
         return ("-support_count", "-first_published_at", "-pk")
@@ -49,7 +59,7 @@ def board_ideas(
     ideas = ideas.filter(status=status) if status else ideas.exclude(status=IdeaStatus.MERGED)
     if category not in (None, ""):
         ideas = ideas.filter(category_id=category)
-    q = " ".join((q or "").split())[:MAX_QUERY_LENGTH]
+    q = clean_query(q)
     for word in q.split()[:8]:
         ideas = ideas.filter(Q(title__icontains=word) | Q(description__icontains=word))
     return (
@@ -109,7 +119,7 @@ def similar_ideas(
     """Approved ideas of the board that look like `text` (what a member is typing as a title).
     On PostgreSQL: full-text search on title and description plus trigram similarity of the
     title (pg_trgm); elsewhere: shared words, scored in Python."""
-    text = " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+    text = clean_query(text)
     if len(text) < SIMILAR_MIN_CHARS:
         return []
     candidates = Idea.objects.public().filter(board=board).exclude(status=IdeaStatus.MERGED)

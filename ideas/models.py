@@ -31,6 +31,16 @@ from moderation.models import ModeratedModel, ModeratedQuerySet, Suspension
 TRENDING_DAYS = 7
 
 
+def board_tag(board_id: int) -> str:
+    """The page-cache tag of what a board's pages show (its lists and roadmap)."""
+    return f"board:{board_id}"
+
+
+def idea_tag(idea_id: int) -> str:
+    """The page-cache tag of an idea's page (community.page_cache.object_tag of the idea)."""
+    return f"ideas.idea:{idea_id}"
+
+
 class IdeaStatus(models.TextChoices):
     NEW = "new", _("New")
     UNDER_REVIEW = "under_review", _("Under review")
@@ -153,6 +163,11 @@ class IdeasBoardPage(RoutablePageMixin, Page):
         if brand_id is not None:
             boards = boards.filter(brand_id=brand_id)
         return list(boards.order_by("-opens_at", "-pk"))
+
+    def next_boundary(self, now: datetime) -> datetime | None:
+        """When the board's pages change by themselves: it opens or closes."""
+        moments = [m for m in (self.opens_at, self.closes_at) if m and m > now]
+        return min(moments) if moments else None
 
     def is_open_at(self, now: datetime) -> bool:
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
@@ -381,6 +396,16 @@ class Idea(index.Indexed, ModeratedModel):
     @property
     def is_supportable_status(self) -> bool:
         return self.status in SUPPORTABLE_STATUSES
+
+    def page_cache_tags(self) -> list[str]:
+        """An idea shows on its own page and in its board's lists and roadmap."""
+        return [idea_tag(self.pk), board_tag(self.board_id)]
+
+    def next_boundary(self, now: datetime, stages=None) -> datetime | None:
+        """When the idea's page changes by itself: its stage's deadline (it then shows as
+        expired)."""
+        deadline = self.stage_deadline(stages)
+        return deadline if deadline and deadline > now and self.status == IdeaStatus.NEW else None
 
     def comment_followers(self):
         """Who hears about new comments besides the author (the comments app asks)."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log as wagtail_log
 
-from community import live
+from community import live, page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image
 from community.models import User
@@ -31,6 +31,8 @@ from ideas.models import (
     IdeaStatus,
     StatusUpdate,
     Support,
+    board_tag,
+    idea_tag,
 )
 from moderation.intake import check_intake_open
 from moderation.models import ModerationItem, ModerationStatus
@@ -193,6 +195,14 @@ def withdraw_idea(idea: Idea, *, author: User) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _shown_changed(*ideas: Idea) -> None:
+    """The pages showing these ideas (their own and their board's) are stale after commit."""
+    tags = set()
+    for idea in ideas:
+        tags.update((idea_tag(idea.pk), board_tag(idea.board_id)))
+    page_cache.invalidate(*sorted(tags))
+
+
 # Support -----------------------------------------------------------------------------------------
 def board_group(board_id: int) -> str:
     return f"board-{board_id}"
@@ -244,6 +254,7 @@ def support_idea(idea: Idea, *, member: User, now: datetime | None = None) -> bo
         return False
     live.changed("supports", idea.board_id, [idea.pk])
     _advance(idea, now)
+    _shown_changed(idea)
     return True
 
 
@@ -253,6 +264,7 @@ def withdraw_support(idea: Idea, *, member: User) -> bool:
     deleted, _rows = Support.objects.filter(idea=idea, member=member).delete()
     if deleted:
         live.changed("supports", idea.board_id, [idea.pk])
+        _shown_changed(idea)
     return bool(deleted)
 
 
@@ -438,6 +450,7 @@ def answer_idea(idea: Idea, *, actor: User, status: str, answer: str) -> StatusU
         author=actor,
         created_at=now,
     )
+    _shown_changed(locked)
     wagtail_log(
         instance=locked,
         action="ideas.answer",
@@ -471,6 +484,7 @@ def edit_answer(update: StatusUpdate, *, actor: User, answer: str) -> StatusUpda
     update.edited_at = timezone.now()
     update.edited_by = actor
     update.save(update_fields=["answer", "edited_at", "edited_by"])
+    _shown_changed(idea)
     wagtail_log(
         instance=idea,
         action="ideas.answer_edit",
@@ -503,6 +517,7 @@ def revive_idea(idea: Idea, *, actor: User, answer: str = "") -> StatusUpdate:
         author=actor,
         created_at=now,
     )
+    _shown_changed(locked)
     wagtail_log(instance=locked, action="ideas.revive", user=actor, data={"update": update.pk})
     _tell_followers(
         locked,
@@ -538,6 +553,7 @@ def _expire(idea: Idea, now: datetime) -> int:
         status=IdeaStatus.EXPIRED, status_changed_at=now
     ):
         return 0
+    _shown_changed(idea)
     StatusUpdate.objects.create(
         idea=idea,
         kind=StatusUpdate.Kind.EXPIRED,
@@ -618,6 +634,7 @@ def merge_ideas(source: Idea, *, into: Idea, actor: User, answer: str = "") -> I
         author=actor,
         created_at=now,
     )
+    _shown_changed(source, into)
     wagtail_log(instance=source, action="ideas.merge", user=actor, data={"into": into.pk})
     message = _("“%(source)s” was merged into “%(target)s”: its supporters now count there.") % {
         "source": source.title,
@@ -683,6 +700,7 @@ def open_contest_from_idea(idea: Idea, *, actor: User, title: str = "") -> "obje
         author=actor,
         created_at=now,
     )
+    _shown_changed(locked)
     wagtail_log(instance=locked, action="ideas.contest", user=actor, data={"contest": contest.pk})
     idea.contest = contest
     return contest

@@ -99,3 +99,17 @@ class IdeasMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_ideas_menu_item():
     return IdeasMenuItem(_("Ideas"), reverse("ideas_admin:index"), icon_name="help", order=210)
+
+
+@hooks.register("cocreo_member_data")  # privacy.hooks.MEMBER_DATA_HOOK
+def ideas_member_data(user):
+    from ideas.member_data import member_data
+
+    return member_data(user)
+
+
+@hooks.register("cocreo_member_erase")  # privacy.hooks.MEMBER_ERASE_HOOK
+def erase_ideas_member_data(user, *, keep_contributions: bool):
+    from ideas.member_data import erase_member
+
+    erase_member(user, keep_contributions=keep_contributions)

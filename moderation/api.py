@@ -2,8 +2,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from community.bounds import BoundedLimitOffsetPagination
 from community.errors import NotAllowed
 from community.rules import is_moderator
 from community.second_factor import staff_auth
@@ -91,7 +92,7 @@ class _Queue:
 
 
 @router.get("queue", response=list[QueueItemOut], auth=staff_auth)
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def queue(request):
     _require_moderator(request)
     return _Queue(pending_items())

@@ -109,7 +109,7 @@ def _require_pauser(request) -> None:
 
 def pauses(request):
     _require_pauser(request)
-    form = PauseForm(request.POST or None)
+    form = PauseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         container = None
         if form.cleaned_data["container"]:
@@ -137,7 +137,11 @@ def pauses(request):
             "page_title": _("Crisis pause"),
             "header_icon": "warning",
             "form": form,
-            "active": IntakePause.objects.active().select_related("brand", "container"),
+            "active": [
+                pause
+                for pause in IntakePause.objects.active().select_related("brand", "container")
+                if intake.can_pause(request.user, pause)
+            ],
         },
         status=400 if form.errors else 200,
     )

@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from community.bounds import parse_id
 from community.models import Brand
+from community.validators import RejectsControlCharacters
 from moderation.models import PauseScope, RejectionReason, ReportReason
 from moderation.services import REASON_MAX_LENGTH
 
 
-class ReasonFields(forms.Form):
+class ReasonFields(RejectsControlCharacters, forms.Form):
     reason_id = forms.ModelChoiceField(
         queryset=RejectionReason.objects.filter(active=True),
         required=False,
@@ -46,16 +48,16 @@ class BulkDecisionForm(DecisionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any item id is acceptable here: the service refuses what cannot be decided.
-        self.fields["items"].valid_value = lambda value: str(value).isdigit()
+        self.fields["items"].valid_value = lambda value: parse_id(value) is not None
 
 
-class RemovalForm(forms.Form):
+class RemovalForm(RejectsControlCharacters, forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the author)"), max_length=REASON_MAX_LENGTH, required=True
     )
 
 
-class SuspensionForm(forms.Form):
+class SuspensionForm(RejectsControlCharacters, forms.Form):
     username = forms.CharField(label=_("Member's username"), max_length=150)
     reason = forms.CharField(label=_("Reason (sent to the member)"), widget=forms.Textarea)
     days = forms.IntegerField(
@@ -64,7 +66,7 @@ class SuspensionForm(forms.Form):
     ban = forms.BooleanField(label=_("Ban (no end date)"), required=False)
 
 
-class PauseForm(forms.Form):
+class PauseForm(RejectsControlCharacters, forms.Form):
     scope = forms.ChoiceField(label=_("Pause"), choices=PauseScope.choices)
     brand = forms.ModelChoiceField(queryset=Brand.objects.all(), required=False, label=_("Brand"))
     container = forms.IntegerField(
@@ -72,8 +74,19 @@ class PauseForm(forms.Form):
     )
     message = forms.CharField(label=_("Public message"), max_length=280, required=False)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from community.rules import is_moderator, staff_brand_ids
 
-class ReportForm(forms.Form):
+        if user is not None and not (is_moderator(user) or user.is_superuser):
+            # Brand staff pause only their own brands (the service checks it too).
+            self.fields["scope"].choices = [
+                c for c in PauseScope.choices if c[0] != PauseScope.SITE
+            ]
+            self.fields["brand"].queryset = Brand.objects.filter(pk__in=staff_brand_ids(user))
+
+
+class ReportForm(RejectsControlCharacters, forms.Form):
     reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=ReportReason.choices)
     text = forms.CharField(
         label=_("Details (optional)"),

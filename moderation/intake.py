@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from community.errors import Conflict, InvalidInput, NotAllowed, NotFound, WrongPhase
 from community.models import Brand, User
 from community.notifications import notify
-from community.rules import is_brand_staff, is_moderator
+from community.rules import brand_id_of, can_manage, is_brand_staff, is_moderator
+from community.validators import check_text
 from moderation.models import (
     IntakePause,
     LogAction,
@@ -65,7 +66,7 @@ def suspend(
         raise NotAllowed(_("You cannot suspend yourself."))
     if is_moderator(member) or member.is_superuser:
         raise NotAllowed(_("Moderators and administrators cannot be suspended here."))
-    reason = (reason or "").strip()
+    reason = check_text(reason, field="reason").strip()
     if not reason:
         raise InvalidInput(_("Give a reason for the suspension."), field="reason")
     if days is not None and (days < 1 or days > 3650):
@@ -123,9 +124,21 @@ def lift_suspension(suspension_id: int, *, moderator: User, reason: str = "") ->
 
 
 # Crisis pause --------------------------------------------------------------------------------
-def check_can_pause(user: User) -> None:
-    if not (is_moderator(user) or is_brand_staff(user)):
-        raise NotAllowed(_("Only moderators and brand staff can pause intake."))
+def can_pause(user: User, scope_obj=None) -> bool:
+    """Pausing is a moderator's crisis action, for any scope; brand staff may pause (and
+    resume) their own brand or its contests and boards, never the whole site (`scope_obj`
+    None) nor another brand."""
+    return is_moderator(user) or can_manage(user, scope_obj)
+
+
+def check_can_pause(user: User, scope_obj=None) -> None:
+    if can_pause(user, scope_obj):
+        return
+    if is_brand_staff(user):
+        if brand_id_of(scope_obj) is None:
+            raise NotAllowed(_("Only moderators can pause the whole site."))
+        raise NotAllowed(_("Brand staff can pause only their own brand's contests and boards."))
+    raise NotAllowed(_("Only moderators and brand staff can pause intake."))
 
 
 @transaction.atomic
@@ -137,18 +150,21 @@ def pause_intake(
     container=None,
     message: str = "",
 ) -> IntakePause:
-    check_can_pause(actor)
+    if not (is_moderator(actor) or is_brand_staff(actor)):
+        raise NotAllowed(_("Only moderators and brand staff can pause intake."))
     if scope not in PauseScope.values:
         raise InvalidInput(_("Choose what to pause."), field="scope")
     if scope == PauseScope.BRAND and brand is None:
         raise InvalidInput(_("Choose the brand to pause."), field="brand")
     if scope == PauseScope.CONTAINER and container is None:
         raise InvalidInput(_("Choose the contest or board to pause."), field="container")
+    scope_obj = {PauseScope.BRAND: brand, PauseScope.CONTAINER: container}.get(scope)
+    check_can_pause(actor, getattr(scope_obj, "specific", scope_obj))
     pause = IntakePause.objects.create(
         scope=scope,
         brand=brand if scope == PauseScope.BRAND else None,
         container=container if scope == PauseScope.CONTAINER else None,
-        message=(message or "").strip()[:280],
+        message=check_text(message, field="message").strip()[:280],
         created_by=actor,
     )
     log(LogAction.PAUSE, actor=actor, summary=pause.describe(), reason=pause.message)
@@ -157,10 +173,12 @@ def pause_intake(
 
 @transaction.atomic
 def resume_intake(pause_id: int, *, actor: User) -> IntakePause:
-    check_can_pause(actor)
     pause = IntakePause.objects.select_for_update().filter(pk=pause_id).first()
     if pause is None:
+        if not (is_moderator(actor) or is_brand_staff(actor)):
+            raise NotAllowed(_("Only moderators and brand staff can pause intake."))
         raise NotFound(_("There is no such pause."))
+    check_can_pause(actor, pause)
     if pause.resumed_at is not None:
         raise Conflict(_("Intake has already been resumed here."))
     pause.resumed_at = timezone.now()

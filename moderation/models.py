@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, RevisionMixin
@@ -73,6 +73,13 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     def is_public(self) -> bool:
         return self.live
 
+    def page_cache_tags(self) -> list[str]:
+        """The page-cache tags of the pages that show this content (community/page_cache.py):
+        by default its own page; a model shown elsewhere adds those pages' tags."""
+        from community.page_cache import object_tag
+
+        return [object_tag(self)]
+
     @property
     def has_pending_edit(self) -> bool:
         return self.live and self.has_unpublished_changes
@@ -93,7 +100,8 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
         obj.latest_revision_id = self.latest_revision_id
         for name in self.moderation_fields:
             setattr(obj, name, getattr(self, name))
-        for name in (*self.moderation_related, *self.moderation_prefetch):
+        for path in (*self.moderation_related, *self.moderation_prefetch):
+            name = path.split("__")[0]  # "parent__author" caches "parent" (with its author)
             field = self._meta.get_field(name)
             attname = getattr(field, "attname", None)
             if name in self._state.fields_cache and (
@@ -273,6 +281,10 @@ class LogAction(models.TextChoices):
     LIFT = "lift", _("Suspension lifted")
     PAUSE = "pause", _("Intake paused")
     RESUME = "resume", _("Intake resumed")
+    VOTES_CLEAR = "votes_clear", _("Held votes counted")
+    VOTES_VOID = "votes_void", _("Held votes voided")
+    WINNERS_CHANGE = "winners_change", _("Winners changed after the announcement")
+    OFFICIAL = "official", _("Official answer published")
 
 
 class ModerationLogEntry(models.Model):
@@ -321,6 +333,13 @@ class SuspensionQuerySet(models.QuerySet):
         return self.filter(lifted_at__isnull=True).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
+
+
+def member_suspended(member_ref: str, now=None) -> Exists:
+    """True where the member named by `member_ref` (a path on the outer query, e.g. "voter" or
+    "votes__voter") has an active suspension or ban: one subquery, whatever the data, for
+    leaving their votes and supports out of every count while it lasts."""
+    return Exists(Suspension.objects.active(now).filter(member_id=OuterRef(member_ref)))
 
 
 class Suspension(models.Model):

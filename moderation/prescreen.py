@@ -65,6 +65,28 @@ def blocked_terms_in(text: str) -> list[str]:
     return [term for term in active_terms() if _pattern(term).search(text or "")]
 
 
+NAME_SEPARATORS = re.compile(r"[\W_\d]+")
+NAME_SUBSTRING_MIN = 4
+
+
+def blocked_terms_in_name(name: str) -> list[str]:
+    """Blocked terms in a member's name. Names glue words together ("i_hate_acme",
+    "acme.sucks", "AcmeSucks"), so besides the word match of `blocked_terms_in` on the name with
+    its separators (punctuation, underscores, digits) turned into spaces, a term of at least
+    NAME_SUBSTRING_MIN letters also matches inside the name's letters run together. Shorter
+    terms match only as words, so that "ass" does not refuse "classic"."""
+    spaced = NAME_SEPARATORS.sub(" ", name or "").strip()
+    squeezed = NAME_SEPARATORS.sub("", name or "").casefold()
+    found = []
+    for term in active_terms():
+        letters = NAME_SEPARATORS.sub("", term).casefold()
+        if _pattern(term).search(spaced) or (
+            len(letters) >= NAME_SUBSTRING_MIN and letters in squeezed
+        ):
+            found.append(term)
+    return found
+
+
 def screen_text(obj) -> list[dict]:
     """Blocked terms in the submitted content (cheap: done when it is submitted)."""
     preview = obj.moderation_preview()

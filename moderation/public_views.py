@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.bounds import parse_id
 from community.errors import ActionRefused
 from moderation import reports
 from moderation.forms import ReportForm
@@ -18,14 +19,17 @@ from moderation.models import ModeratedModel
 @login_required
 @require_POST
 def report(request):
-    ct_id, object_id = request.POST.get("content_type", ""), request.POST.get("object_id", "")
-    if not (ct_id.isdigit() and object_id.isdigit()):
+    ct_id, object_id = (
+        parse_id(request.POST.get("content_type")),
+        parse_id(request.POST.get("object_id")),
+    )
+    if not (ct_id and object_id):
         raise Http404
-    content_type = ContentType.objects.filter(pk=int(ct_id)).first()
+    content_type = ContentType.objects.filter(pk=ct_id).first()
     model = content_type.model_class() if content_type else None
     if model is None or not issubclass(model, ModeratedModel):
         raise Http404
-    obj = model.objects.public().filter(pk=int(object_id)).first()
+    obj = model.objects.public().filter(pk=object_id).first()
     if obj is None:
         raise Http404
     back = request.POST.get("next", "")

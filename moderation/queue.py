@@ -164,11 +164,12 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
             QueueEntry(
                 item=item,
                 kind=str(model._meta.verbose_name),
-                title=preview.get("title", ""),
-                text=preview.get("text", ""),
+                # Previews may hold lazy translations: the queue hands out plain strings.
+                title=str(preview.get("title") or ""),
+                text=str(preview.get("text") or ""),
                 image_url=images[0] if images else None,
-                images=images,
-                context=preview.get("context", ""),
+                images=[str(url) for url in images],
+                context=str(preview.get("context") or ""),
                 author=item.author.username,
                 history=histories.get(item.author_id),
             )

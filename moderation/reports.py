@@ -14,6 +14,7 @@ from community.errors import Conflict, InvalidInput, NotAllowed
 from community.models import User
 from community.ratelimits import check_rate
 from community.rules import is_moderator, is_verified_member
+from community.validators import check_text
 from moderation.intake import check_not_suspended
 from moderation.models import (
     LogAction,
@@ -43,7 +44,7 @@ def report(obj: ModeratedModel, *, reporter: User, reason: str, text: str = "") 
     check_rate(reporter, "report")
     if reason not in ReportReason.values:
         raise InvalidInput(_("Choose why you are reporting this."), field="reason")
-    text = (text or "").strip()
+    text = check_text(text, field="text").strip()
     if len(text) > 1000:
         raise InvalidInput(_("Keep the details under 1000 characters."), field="text")
     if not type(obj).objects.public().filter(pk=obj.pk).exists():
@@ -133,6 +134,7 @@ def resolve(
     """Keep the content (reports closed) or remove it (through the removal service)."""
     if not is_moderator(moderator):
         raise NotAllowed(_("Only moderators can handle reports."))
+    reason = check_text(reason, field="reason")
     model = content_type.model_class()
     obj = model.objects.filter(pk=object_id).first() if model else None
     if obj is None:

@@ -14,6 +14,7 @@ from community.models import User
 from community.notifications import notify
 from community.rules import is_moderator
 from community.tasks import make_image_renditions
+from community.validators import check_text
 from moderation import live
 from moderation.models import (
     LogAction,
@@ -165,6 +166,7 @@ def approve(item_id: int, *, moderator: User, reason: str = "") -> ModerationIte
 
 def rejection_text(reason: str = "", reason_id: int | None = None) -> str:
     """The reason sent to the author: the managed reason's message, then the free text."""
+    reason = check_text(reason, field="reason")
     parts = []
     if reason_id:
         managed = RejectionReason.objects.filter(pk=reason_id, active=True).first()
@@ -220,6 +222,7 @@ def reject(
 
 
 def _decide(item: ModerationItem, moderator: User, status: str, reason: str) -> None:
+    reason = check_text(reason, field="reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput(
             _("Keep the reason under %(n)s characters.") % {"n": REASON_MAX_LENGTH},
@@ -276,7 +279,7 @@ def bulk_decide(
 def remove_content(obj: ModeratedModel, *, moderator: User, reason: str) -> ModeratedModel:
     """Take approved content off the site (it stays in the database, its author is told why
     and may fix and resubmit it). Any pending edit of it is withdrawn from the queue."""
-    reason = (reason or "").strip()
+    reason = check_text(reason, field="reason").strip()
     if not is_moderator(moderator):
         raise NotAllowed(_("Only moderators can remove content."))
     if obj.author_id == moderator.pk:

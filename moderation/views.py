@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.bounds import parse_id
 from community.errors import ActionRefused
 from community.models import Brand
 from community.rules import is_moderator
@@ -34,9 +35,9 @@ def require_moderator(request) -> None:
 def queue_filters(params) -> dict:
     filters = {}
     for name in FILTERS:
-        value = (params.get(name) or "").strip()
-        if value.isdigit():
-            filters[name] = int(value)
+        value = parse_id(params.get(name))
+        if value is not None:
+            filters[name] = value
     return filters
 
 
@@ -95,10 +96,10 @@ def review(request, item_id: int | None = None):
     else:
         # Skipped items wait until the rest of the queue is done, then come back.
         skipped = [pk for pk in request.session.get(SKIPPED_KEY, []) if isinstance(pk, int)]
-        skip = request.GET.get("after", "")
-        if skip.isdigit():
-            claims.release(int(skip), moderator=request.user)
-            skipped = [*skipped, int(skip)][-200:]
+        skip = parse_id(request.GET.get("after"))
+        if skip is not None:
+            claims.release(skip, moderator=request.user)
+            skipped = [*skipped, skip][-200:]
         queryset = pending_items(filters)
         item = claims.claim_next(queryset.exclude(pk__in=skipped), moderator=request.user)
         if item is None and skipped:

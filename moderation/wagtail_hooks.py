@@ -6,6 +6,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from community.names import NAME_SCREEN_HOOK
 from community.rules import is_brand_staff, is_moderator
 from moderation.models import BlockedTerm, RejectionReason
 
@@ -73,3 +74,18 @@ class ModerationPanel(Component):
 def add_moderation_panel(request, panels):
     if is_moderator(request.user):
         panels.append(ModerationPanel())
+
+
+@hooks.register(NAME_SCREEN_HOOK)
+def screen_member_name(name: str) -> list[str]:
+    """Member names with a blocked term are refused at sign-up and on change."""
+    from moderation.prescreen import blocked_terms_in_name
+
+    return blocked_terms_in_name(name)
+
+
+@hooks.register("cocreo_member_data")  # privacy.hooks.MEMBER_DATA_HOOK
+def moderation_member_data(user):
+    from moderation.member_data import member_data
+
+    return member_data(user)

@@ -665,8 +665,32 @@ def main(argv=None) -> int:
         action="store_true",
         help="SQLite only: an in-memory database instead of a temporary file",
     )
-    parser.add_argument("--output", type=Path, default=RESULTS_FILE)
+    parser.add_argument("--output", type=Path, default=None)
+    server = parser.add_argument_group(
+        "server mode (tests/bench_server.py: real server processes on PostgreSQL + Redis, wrk)"
+    )
+    server.add_argument(
+        "--server", action="store_true", help="measure the shipped server (bin/serve)"
+    )
+    server.add_argument(
+        "--compare-servers", action="store_true", help="measure every candidate server in one run"
+    )
+    server.add_argument(
+        "--servers", nargs="+", help="only the candidates whose names contain these"
+    )
+    server.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    server.add_argument("--connections", type=int, default=64, help="concurrent clients")
+    server.add_argument("--duration", type=float, default=10, help="seconds per row")
+    server.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8190)))
+    server.add_argument("--upload-mb", type=int, default=200, help="0: no upload")
+    server.add_argument("--warmup", type=float, default=1, help="seconds per row; 0: none")
+    server.add_argument("--rounds", type=int, default=1, help="measure the servers N times")
     args = parser.parse_args(argv)
+    if args.server or args.compare_servers or args.servers:
+        from tests import bench_server
+
+        return bench_server.main(args)
+    args.output = args.output or RESULTS_FILE
 
     from django.test.utils import setup_test_environment, teardown_test_environment
 

@@ -192,22 +192,25 @@ def pending_item(obj):
     return ModerationItem.objects.for_object(obj).pending().get()
 
 
-def make_comment(target, *, author=None, approved: bool = True, body: str = "Nice design!"):
-    """A comment through the real service, approved by a moderator if asked."""
-    from community.services import post_comment
+def make_comment(
+    target, *, author=None, approved: bool = True, body: str = "Nice design!", parent=None
+):
+    """A comment (or a reply to `parent`) through the real service, approved by a moderator if
+    asked (official answers are public already)."""
+    from comments.services import post_comment
     from moderation import services as moderation_services
 
     author = author or UserFactory()
-    comment = post_comment(target, author=author, body=body)
-    if approved:
+    comment = post_comment(target, author=author, body=body, parent=parent)
+    if approved and not comment.live:
         moderation_services.approve(pending_item(comment).pk, moderator=_system_moderator())
         comment.refresh_from_db()
     return comment
 
 
 def make_profile(*, author=None, approved: bool = True, bio: str = "I draw cups.", avatar=None):
-    from community.services import update_profile
     from moderation import services as moderation_services
+    from profiles.services import update_profile
 
     author = author or UserFactory()
     profile = update_profile(author, bio=bio, avatar=avatar)

@@ -5,6 +5,7 @@ import ast
 import gettext
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -99,19 +100,31 @@ def test_a_contest_page_speaks_italian_with_the_language_cookie(contest):
 
 @pytest.mark.django_db
 def test_the_footer_switcher_sets_the_language(contest):
+    """Plain links (no form, no CSRF token), so the switch works without JavaScript and cached
+    anonymous pages carry nobody's token."""
     client = Client()
     html = client.get(contest.url).content.decode()
-    assert f'action="{reverse("set_language")}"' in html
-    assert '<label for="language-select">Language</label>' in html
-    assert f'name="next" value="{contest.url}"' in html
-    assert '<option value="it" lang="it">Italiano</option>' in html
+    to_italian = f"{reverse('community:language', args=['it'])}?next={quote(contest.url)}"
+    assert f'<a href="{to_italian}" lang="it" hreflang="it" rel="nofollow">Italiano</a>' in html
+    assert '<strong lang="en" aria-current="true">English</strong>' in html
+    assert "csrfmiddlewaretoken" not in html
 
-    response = client.post(reverse("set_language"), {"language": "it", "next": contest.url})
+    response = client.get(to_italian)
     assert response.status_code == 302 and response["Location"] == contest.url
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "it"
     html = client.get(contest.url).content.decode()
     assert "Invia il tuo design" in html
-    assert '<option value="it" lang="it" selected>Italiano</option>' in html
+    assert '<strong lang="it" aria-current="true">Italiano</strong>' in html
 
-    client.post(reverse("set_language"), {"language": "en", "next": contest.url})
+    client.get(reverse("community:language", args=["en"]), {"next": contest.url})
     assert "Submit your design" in client.get(contest.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_link_goes_back_only_to_this_site_and_ignores_unknown_languages():
+    client = Client()
+    response = client.get(
+        reverse("community:language", args=["xx"]), {"next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies

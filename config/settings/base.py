@@ -22,8 +22,11 @@ INSTALLED_APPS = [
     "daphne",  # ASGI runserver: HTTP and WebSocket in development
     "community",
     "moderation",
+    "comments",
+    "profiles",
     "contests",
     "ideas",
+    "privacy",
     "cms",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.SiteCSPMiddleware",
     "config.unavailable.DatabaseUnavailableMiddleware",
@@ -67,10 +71,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.security.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "community.second_factor.StaffSecondFactorMiddleware",
     "community.ratelimits.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "community.cookies.pending_cookies_middleware",
+    # Last: it answers cached anonymous pages before routing, so every middleware above (security
+    # headers included) still wraps those responses.
+    "community.page_cache.page_cache_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,6 +201,33 @@ COCREO_SCHEDULE = {
     "community.tasks.notify_opened_contests": env.int("OPENINGS_EVERY_SECONDS", default=300),
     "ideas.tasks.expire_ideas": env.int("EXPIRE_IDEAS_EVERY_SECONDS", default=300),
 }
+# Pages cached for anonymous visitors (community/page_cache.py; README, "Page cache"): at most
+# this many seconds, exactly invalidated on every change they show. On by default only with
+# Redis: a per-process memory cache would not see invalidations made by other processes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+PAGE_CACHE_PREFIX = "pages"
+PAGE_CACHE_ALIAS = env.str("PAGE_CACHE_ALIAS", default="default")  # which of CACHES holds them
+# Paths never cached (no lookup is spent on them).
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/accounts/",
+    "/documents/",
+    "/healthz",
+    "/readyz",
+    "/i18n/",
+    "/language/",
+    "/s/",
+    "/entries/",
+    "/media/",
+    "/notifications/",
+    "/profile/",
+    "/comments/",
+]
+# How many shuffle orders the gallery has during voting (each visitor gets one at random).
+GALLERY_SHUFFLE_BUCKETS = env.int("GALLERY_SHUFFLE_BUCKETS", default=16)
+
 # Notification emails: attempts in all, and the wait before each retry (seconds, doubling).
 COCREO_EMAIL_ATTEMPTS = env.int("EMAIL_ATTEMPTS", default=4)
 COCREO_EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
@@ -211,6 +247,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 # allauth: members sign in with their email, which they must verify before taking part.
+ACCOUNT_ADAPTER = "community.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -326,7 +363,15 @@ COCREO_MAX_REQUEST_BYTES = env.int(
 )
 COCREO_BODY_TIMEOUT = env.float("COCREO_BODY_TIMEOUT", default=120.0)
 COCREO_BODY_CHUNK_TIMEOUT = env.float("COCREO_BODY_CHUNK_TIMEOUT", default=30.0)
-COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=40_000_000)
+# 24 megapixels (6000×4000, a full-frame camera's photo) is plenty for a design shown at most
+# 1600 pixels wide, and bounds the CPU an upload costs (decode and re-encode).
+COCREO_UPLOAD_MAX_PIXELS = env.int("COCREO_UPLOAD_MAX_PIXELS", default=24_000_000)
+
+# How long a member's data export (and the link to it) stays downloadable.
+COCREO_DATA_EXPORT_VALID_DAYS = env.int("COCREO_DATA_EXPORT_VALID_DAYS", default=7)
+
+# Edits of one entry in 24 hours (each is a revision a moderator reads).
+COCREO_ENTRY_EDITS_PER_DAY = env.int("COCREO_ENTRY_EDITS_PER_DAY", default=10)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -378,15 +423,32 @@ WAGTAIL_USER_EDIT_FORM = None
 
 NINJA_PAGINATION_PER_PAGE = 24
 
+# Logs go to stdout: plain text, or JSON lines with LOG_FORMAT=json (production's default). With
+# REQUEST_LOG on (production's default), config.middleware logs one line per request.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+REQUEST_LOG = env.bool("REQUEST_LOG", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own loggers print through this handler once (not again through the root).
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
+        "cocreo.request": {"level": "INFO" if REQUEST_LOG else "WARNING"},
     },
 }
 
@@ -394,3 +456,16 @@ LOGGING = {
 COCREO_COMMENTABLE_MODELS = env.list(
     "COCREO_COMMENTABLE_MODELS", default=["contests.entry", "ideas.idea"]
 )
+# Votes that count people (contests/velocity.py): votes for one entry within the window are
+# held for a moderator when more than NEW_ACCOUNTS come from accounts younger than
+# NEW_ACCOUNT_DAYS, or more than SAME_NETWORK from one network (/24 IPv4, /64 IPv6).
+COCREO_VOTE_WINDOW_MINUTES = env.int("COCREO_VOTE_WINDOW_MINUTES", default=10)
+COCREO_VOTE_NEW_ACCOUNT_DAYS = env.int("COCREO_VOTE_NEW_ACCOUNT_DAYS", default=7)
+COCREO_VOTE_MAX_NEW_ACCOUNTS = env.int("COCREO_VOTE_MAX_NEW_ACCOUNTS", default=10)
+COCREO_VOTE_MAX_SAME_NETWORK = env.int("COCREO_VOTE_MAX_SAME_NETWORK", default=5)
+# How long after posting the author may still edit a comment.
+COCREO_COMMENT_EDIT_MINUTES = env.int("COCREO_COMMENT_EDIT_MINUTES", default=15)
+
+# Serving benchmarks only (tests/bench_server.py): a bare view at /bench/bare, the unit the
+# pages are measured in. Never set it on a real site.
+COCREO_BENCH = env.bool("COCREO_BENCH", default=False)

@@ -29,3 +29,9 @@ if not SECURE_HSTS_PRELOAD:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# Structured logs: JSON lines on stdout, one line per request (config/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["loggers"]["cocreo.request"]["level"] = "INFO" if REQUEST_LOG else "WARNING"

@@ -23,3 +23,5 @@ if REDIS_URL:
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"cocreo-test-{os.getpid()}"
     CACHES["default"]["KEY_PREFIX"] = f"cocreo-test-{os.getpid()}"
 LOGGING["root"]["level"] = "WARNING"
+# The page cache is off except in the tests that turn it on (tests/contests/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0

@@ -20,8 +20,9 @@ def entries(contest):
     return [factories.make_entry(contest, title=f"Entry {i}") for i in range(3)]
 
 
-def pick(client, contest, ids):
-    return post_json(client, f"contests/{contest.slug}/winners", {"entries": ids})
+def pick(client, contest, ids, reason=""):
+    body = {"entries": ids, **({"reason": reason} if reason else {})}
+    return post_json(client, f"contests/{contest.slug}/winners", body)
 
 
 def assert_nothing_picked(client, contest):
@@ -65,7 +66,9 @@ class TestPick:
     def test_winners_can_be_changed_while_showing_results(self, staff_client, contest, entries):
         first, second, third = entries
         assert pick(staff_client, contest, [first.pk, second.pk]).status_code == 200
-        response = pick(staff_client, contest, [third.pk])
+        refused = pick(staff_client, contest, [third.pk])
+        assert refused.status_code == 400 and refused.json()["field"] == "reason"
+        response = pick(staff_client, contest, [third.pk], reason="The jury changed its mind.")
         assert response.status_code == 200
         assert [(w["rank"], w["entry"]["id"]) for w in response.json()] == [(1, third.pk)]
         assert list(Award.objects.filter(kind="winner").values_list("rank", "entry_id")) == [

@@ -6,10 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from community.models import Comment, Profile
+from comments.models import Comment
 from contests.models import Entry
 from moderation import services
 from moderation.models import ModerationItem, RejectionReason
+from profiles.models import Profile
 from tests import factories
 from tests.browser.test_journey import sign_in
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from community.models import Referral, User
-from community.referrals import SESSION_KEY, share_path
+from community.referrals import COOKIE_NAME, share_path
 from tests import factories
 from tests.conftest import client_for
 
@@ -90,6 +90,7 @@ class TestShareLinks:
         visitor = Client()
         response = visitor.get(share_path(sharer, entry))
         assert response.status_code == 302 and response["Location"] == entry.get_absolute_url()
+        assert COOKIE_NAME in response.cookies and "sessionid" not in visitor.cookies
         new_member = sign_up(visitor, "nuovo")
         referral = Referral.objects.get()
         assert (referral.referrer, referral.new_member, referral.object_id) == (
@@ -98,7 +99,7 @@ class TestShareLinks:
             entry.pk,
         )
         assert referral.content_type.model_class().__name__ == "Entry"
-        assert SESSION_KEY not in visitor.session
+        assert visitor.cookies[COOKIE_NAME].value == ""  # dropped once it has counted
         # The sharer sees it on their profile; others do not see the count.
         own = client_for(sharer).get(reverse("community:member", args=[sharer.username]))
         assert "Your share links brought 1 new member." in own.content.decode()
@@ -124,16 +125,27 @@ class TestShareLinks:
         assert not Referral.objects.exists()
 
     def test_self_referral_is_ignored(self, contest, sharer):
-        from community.referrals import record_referral
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from community.referrals import COOKIE_SALT, record_referral
 
         entry = factories.make_entry(contest)
-        request = type("Request", (), {})()
-        request.session = {SESSION_KEY: {"referrer": sharer.pk, "object_id": entry.pk}}
-        assert record_referral(request, sharer) is None
+        signed = RequestFactory().get("/")
+        response = HttpResponse()
+        response.set_signed_cookie(COOKIE_NAME, f"1.{entry.pk}.{sharer.pk}", salt=COOKIE_SALT)
+        signed.COOKIES[COOKIE_NAME] = response.cookies[COOKIE_NAME].value
+        assert record_referral(signed, sharer) is None
+        assert not Referral.objects.exists()
+
+    def test_a_forged_referral_cookie_is_ignored(self, contest, sharer):
+        visitor = Client()
+        visitor.cookies[COOKIE_NAME] = f"1.1.{sharer.pk}"
+        sign_up(visitor, "nuovo")
         assert not Referral.objects.exists()
 
     def test_the_sharer_following_their_own_link_records_nothing(self, contest, sharer):
         entry = factories.make_entry(contest)
         client = client_for(sharer)
-        assert client.get(share_path(sharer, entry)).status_code == 302
-        assert SESSION_KEY not in client.session
+        response = client.get(share_path(sharer, entry))
+        assert response.status_code == 302 and COOKIE_NAME not in response.cookies

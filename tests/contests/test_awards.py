@@ -73,8 +73,15 @@ def test_winners_and_every_participant_are_notified_once(staff):
         pending.author_id: "contest.results",
     }
     assert "won place 1" in contest_notifications.get(recipient=winner.author).message
-    services.pick_winners(contest, staff=staff, entry_ids=[other.pk])  # a correction
-    assert contest_notifications.count() == 4
+    services.pick_winners(contest, staff=staff, entry_ids=[other.pk], reason="Typo in ranks.")
+    # The correction tells only those whose award changed (security/test_winner_changes.py).
+    changed = contest_notifications.filter(kind="contest.results_changed")
+    assert set(changed.values_list("recipient_id", flat=True)) == {
+        winner.author_id,
+        mentioned.author_id,
+        other.author_id,
+    }
+    assert contest_notifications.count() == 7
 
 
 def test_results_page_with_statement_mentions_choice_and_totals(staff):

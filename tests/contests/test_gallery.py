@@ -2,7 +2,9 @@
 number of queries that does not grow with entries or votes."""
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from contests import gallery
@@ -43,6 +45,21 @@ def bulk_entries(contest, n: int, *, votes_each: int = 0, title="Cup") -> list[E
     return entries
 
 
+def client_with_order(bucket: int) -> Client:
+    """A visitor whose signed cookie names their shuffle order."""
+    response = HttpResponse()
+    response.set_signed_cookie(gallery.COOKIE_NAME, str(bucket), salt=gallery.COOKIE_SALT)
+    client = Client()
+    client.cookies[gallery.COOKIE_NAME] = response.cookies[gallery.COOKIE_NAME].value
+    return client
+
+
+def order_of(client: Client) -> int:
+    request = RequestFactory().get("/")
+    request.COOKIES = {k: v.value for k, v in client.cookies.items()}
+    return int(request.get_signed_cookie(gallery.COOKIE_NAME, salt=gallery.COOKIE_SALT))
+
+
 def ids_on_pages(client, url, pages) -> list[int]:
     import re
 
@@ -57,8 +74,9 @@ class TestShuffle:
     def test_each_visitor_has_a_stable_order_without_gaps_or_repeats(self):
         contest = factories.make_contest("voting")
         entries = bulk_entries(contest, 3 * GALLERY_PAGE_SIZE - 5)
-        first, second = Client(), Client()
+        first = Client()
         order = ids_on_pages(first, contest.url, 3)
+        second = client_with_order((order_of(first) + 1) % settings.GALLERY_SHUFFLE_BUCKETS)
         assert sorted(order) == sorted(e.pk for e in entries)  # nothing missing or repeated
         assert ids_on_pages(first, contest.url, 3) == order  # stable across visits
         other = ids_on_pages(second, contest.url, 3)
@@ -80,6 +98,24 @@ class TestShuffle:
         assert sort == "shuffle" and sorted(order) == sorted(ids)
         assert order not in (sorted(ids), sorted(ids, reverse=True))
         assert len(set(order)) == len(order)
+
+    def test_the_order_lives_in_a_signed_cookie_not_in_a_session(self):
+        contest = factories.make_contest("voting")
+        bulk_entries(contest, 5)
+        client = Client()
+        response = client.get(contest.url)
+        assert gallery.COOKIE_NAME in response.cookies and "sessionid" not in response.cookies
+        assert client.get(contest.url).cookies == {}  # kept, not sent again
+        forged = Client()
+        forged.cookies[gallery.COOKIE_NAME] = "3"  # not signed: a new order is drawn
+        assert gallery.COOKIE_NAME in forged.get(contest.url).cookies
+        orders = {gallery.bucket_seed(b) for b in range(settings.GALLERY_SHUFFLE_BUCKETS)}
+        assert len(orders) == settings.GALLERY_SHUFFLE_BUCKETS
+
+    def test_no_order_cookie_outside_voting(self):
+        contest = factories.make_contest("submissions")
+        bulk_entries(contest, 3)
+        assert Client().get(contest.url).cookies == {}
 
     def test_outside_voting_the_default_is_newest(self):
         contest = factories.make_contest("submissions")
@@ -137,7 +173,7 @@ class TestQueriesDoNotGrow:
     """Pinned: the same number of queries with 10 and with 500 entries (and their votes)."""
 
     def queries(self, client, url, django_assert_num_queries, expected):
-        client.get(url)  # the session and site caches are warm, as for a returning visitor
+        client.get(url)  # the site caches are warm, as for a returning visitor
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
 
@@ -167,11 +203,12 @@ class TestQueriesDoNotGrow:
 
 
 # Site and page routing (5), view restrictions, contest result, session, count, the page of
-# entries (authors and vote counts joined), the visitor's votes on it, their pending entries,
+# entries (authors joined), the votes of that page's entries only (one query: no COUNT over the
+# whole contest before LIMIT), the visitor's votes on it, their pending entries,
 # notifications badge… — a constant; see the test ids for 10 and 500 entries. Both pages also
 # route through the brand's page (2), ask for a crisis pause (1), and the gallery whether the
 # member follows the brand (1); the entry page reads its approved comments and the member's own
-# waiting ones (2).
-GALLERY_QUERIES = 22
+# waiting ones (2). The gallery also looks for the idea the contest was opened from (1).
+GALLERY_QUERIES = 24
 ENTRY_QUERIES = 22
 API_QUERIES = 7

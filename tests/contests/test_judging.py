@@ -77,12 +77,12 @@ def test_jury_table_aggregates_and_sorts(contest, entries, staff):
     services.score_entry(alpha, juror=staff, scores=all_scores(contest, 4, 6, 8))
     services.score_entry(alpha, juror=second, scores=all_scores(contest, 6, 8, 10))
     services.score_entry(beta, juror=staff, scores=all_scores(contest, 10, 1, 1))
-    crit, rows = services.jury_table(contest)
+    crit, rows = services.jury_table(contest, viewer=staff)
     assert [c.name for c in crit] == ["Originality", "Feasibility", "Brand fit"]
     assert [r["entry"].title for r in rows] == ["Alpha", "Beta"]
     assert rows[0]["averages"] == [5, 7, 9] and rows[0]["overall"] == 7 and rows[0]["jurors"] == 2
     assert rows[1]["overall"] == 4 and rows[1]["jurors"] == 1
-    _c, by_originality = services.jury_table(contest, f"criterion-{crit[0].pk}")
+    _c, by_originality = services.jury_table(contest, f"criterion-{crit[0].pk}", viewer=staff)
     assert [r["entry"].title for r in by_originality] == ["Beta", "Alpha"]
 
 

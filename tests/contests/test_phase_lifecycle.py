@@ -157,12 +157,12 @@ class TestEnforcement:
         contest.save()
         contest.refresh_from_db()
         with time_machine.travel(contest.archive_at - TICK, tick=False):
-            services.pick_winners(contest, staff=staff, entry_ids=[entry.pk])
+            services.pick_winners(contest, staff=staff, entry_ids=[entry.pk], reason="Again.")
         with (
             time_machine.travel(contest.archive_at, tick=False),
             pytest.raises(WrongPhase, match="archived"),
         ):
-            services.pick_winners(contest, staff=staff, entry_ids=[entry.pk])
+            services.pick_winners(contest, staff=staff, entry_ids=[entry.pk], reason="Again.")
 
     def test_page_shows_the_phase_and_both_countdowns_during_the_overlap(self, overlapping, client):
         with time_machine.travel(overlapping.voting_open_at + DAY, tick=False):

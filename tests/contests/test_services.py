@@ -131,7 +131,9 @@ class TestPickWinners:
 
     def test_staff_rank_winners_and_results_open(self, contest, staff):
         first, second = factories.make_entry(contest), factories.make_entry(contest)
-        services.pick_winners(contest, staff=staff, entry_ids=[second.pk, first.pk])
+        services.pick_winners(
+            contest, staff=staff, entry_ids=[second.pk, first.pk], reason="Swapped by mistake."
+        )
         ranking = list(Award.objects.filter(contest=contest).values_list("rank", "entry_id"))
         assert ranking == [(1, second.pk), (2, first.pk)]
         assert ContestPage.objects.get(pk=contest.pk).phase == Phase.RESULTS
@@ -139,7 +141,9 @@ class TestPickWinners:
     def test_picking_again_replaces_the_ranking(self, contest, staff):
         first, second = factories.make_entry(contest), factories.make_entry(contest)
         services.pick_winners(contest, staff=staff, entry_ids=[first.pk])
-        services.pick_winners(contest, staff=staff, entry_ids=[second.pk, first.pk])
+        services.pick_winners(
+            contest, staff=staff, entry_ids=[second.pk, first.pk], reason="Swapped by mistake."
+        )
         assert list(Award.objects.values_list("entry_id", flat=True)) == [second.pk, first.pk]
 
     @pytest.mark.parametrize("role", ["member", "moderator"])

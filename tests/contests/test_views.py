@@ -244,8 +244,9 @@ class TestQueryCounts:
             factories.make_entry(contest)
         # Constant: the brand's page is one more level to route through (two queries), the
         # follow button asks whether the member follows the brand, the crisis-pause banner, and
-        # the visitor's shuffle seed kept in the session (read, then saved once).
-        self.count(django_assert_max_num_queries, member_client, contest.url, 25)
+        # the votes of the page's entries (counted for the page only), the idea the contest was
+        # opened from.
+        self.count(django_assert_max_num_queries, member_client, contest.url, 26)
 
     @pytest.mark.parametrize("votes", [0, 20])
     def test_entry_page(self, votes, member_client, django_assert_max_num_queries):

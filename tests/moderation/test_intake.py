@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.services import post_comment
 from community.errors import Conflict, NotAllowed, WrongPhase
-from community.services import post_comment
 from contests import services as contest_services
 from moderation import intake
 from moderation.models import LogAction, ModerationLogEntry, PauseScope

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Revision
 
+from comments.models import Comment
 from community.errors import Conflict
-from community.models import Comment
 from moderation import claims, services
 from moderation.models import ModerationItem, Report
 from moderation.queue import pending_items

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from community import services as community_services
+from comments import services as comment_services
 from contests import services as contest_services
 from tests import factories
 from tests.conftest import client_for
@@ -26,7 +26,7 @@ def add_mixed_items(contest, n: int) -> None:
             images=[factories.image_upload(), factories.image_upload()],
             tags=["gold", "edited"],
         )
-        community_services.post_comment(approved, author=factories.UserFactory(), body=f"c{i}")
+        comment_services.post_comment(approved, author=factories.UserFactory(), body=f"c{i}")
 
 
 def queue_queries(client) -> tuple[int, str]:

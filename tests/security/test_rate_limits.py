@@ -113,7 +113,7 @@ class TestMemberActions:
             "target_id": entry.pk,
             "body": "Lovely",
         }
-        url = reverse("community:post_comment")
+        url = reverse("comments:post")
         assert client.post(url, data).status_code == 302
         assert_429(client.post(url, data), api=False)
 
@@ -131,7 +131,7 @@ class TestMemberActions:
 
     def test_profile_avatar_upload(self, member):
         client = client_for(member)
-        url = reverse("community:profile_settings")
+        url = reverse("profiles:settings")
         assert client.post(url, {"bio": "Hi"}).status_code == 302  # no upload, but an edit
         assert_429(client.post(url, {"bio": "Again"}), api=False)
 

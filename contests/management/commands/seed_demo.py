@@ -22,7 +22,6 @@ from django.core.files.images import ImageFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -724,8 +723,8 @@ class Command(BaseCommand):
         ranked = (
             Entry.objects.public()
             .filter(contest=contest)
-            .annotate(n=Count("votes"))
-            .order_by("-n", "created_at")
+            .with_vote_counts()
+            .order_by("-vote_count", "created_at")
             .values_list("pk", flat=True)[:how_many]
         )
         services.pick_winners(contest, staff=staff, entry_ids=list(ranked))
