@@ -10,6 +10,7 @@
   function showUnread(count) {
     badge.textContent = count;
     badge.hidden = count === 0;
+    badge.className = count === 0 ? "" : "badge";
     var label = count === 1 ? badge.dataset.labelOne : badge.dataset.labelMany;
     if (label) badge.setAttribute("aria-label", label.replace(/\d+/, String(count)));
   }
