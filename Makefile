@@ -54,6 +54,7 @@ lint: $(BIN)/.dev-deps
 
 bench: $(BIN)/.dev-deps
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_live $(BENCH_LIVE_ARGS)
 
 # Real server processes driven by wrk (`apt-get install -y wrk`), on PostgreSQL + Redis:
 #   DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-server

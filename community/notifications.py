@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from community.consumers import publish_notifications
 from community.models import Notification, User
 from community.worker import backoff_seconds, retry_later
 
@@ -38,6 +39,7 @@ def notify(
     )
     if email:
         _email_after_commit([notification.pk], str(subject or message))
+    publish_notifications([recipient.pk])
     return notification
 
 
@@ -57,11 +59,15 @@ def notify_many(
     )
     if email and created:
         _email_after_commit([n.pk for n in created], str(subject or message))
+    publish_notifications([n.recipient_id for n in created])
     return len(created)
 
 
 def mark_all_read(user: User) -> int:
-    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    count = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    if count:
+        publish_notifications([user.pk])  # the member's other tabs clear their badge
+    return count
 
 
 def _email_after_commit(ids: list[int], subject: str) -> None:

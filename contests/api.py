@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from community import live
 from community.bounds import BoundedPageNumberPagination
 from community.network import client_network
 from community.second_factor import staff_auth
@@ -359,6 +361,25 @@ def get_results(request, slug: str):
         for e in Entry.objects.public().filter(contest=contest).ranked(contest)
     ]
     return Status(200, out)
+
+
+class TotalsOut(Schema):
+    version: int | None
+    totals: dict[str, int]
+    averages: dict[str, float | None] | None = None
+
+
+@router.get("contests/{slug}/totals", response={200: TotalsOut, 409: ErrorOut})
+def get_totals(request, slug: str, response: HttpResponse):
+    """Every approved entry's current vote total (and mean score for score voting), with the
+    live version they are at least as new as: live pages refetch this when they connect,
+    reconnect or miss a message. Only while totals are public."""
+    contest = _get_contest(slug)
+    response["Cache-Control"] = "no-store"
+    if not contest.totals_public:
+        return Status(409, {"detail": _("The vote totals are hidden until the results.")})
+    version = live.current_version("votes", contest.pk)  # before the totals: see live.py
+    return Status(200, {"version": version, **services.current_totals(contest)})
 
 
 @router.put(

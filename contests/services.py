@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from community import page_cache
+from community import live, page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
@@ -306,6 +306,51 @@ def vote_totals(entry: Entry) -> dict:
     return totals
 
 
+def current_totals(contest: ContestPage, entry_ids=None) -> dict:
+    """The contest's totals now, for its public entries (or those of `entry_ids`):
+    {"totals": {entry_id: votes}} and, for score voting, {"averages": {entry_id: mean}}.
+    Callers check `contest.totals_public` first."""
+    entries = Entry.objects.public().filter(contest=contest)
+    if entry_ids is not None:
+        entries = entries.filter(pk__in=list(entry_ids))
+    totals = dict.fromkeys(entries.values_list("pk", flat=True), 0)
+    score = contest.voting_method == VotingMethod.SCORE
+    rows = (
+        Vote.objects.counted()
+        .filter(entry_id__in=list(totals))
+        .values("entry_id")
+        .annotate(votes=Count("pk"), average=Avg("score"))
+    )
+    averages = {}
+    for row in rows:
+        totals[row["entry_id"]] = row["votes"]
+        if score and row["average"] is not None:
+            averages[row["entry_id"]] = round(row["average"], 2)
+    body = {"totals": {str(pk): n for pk, n in totals.items()}}
+    if score:
+        body["averages"] = {str(pk): averages.get(pk) for pk in totals}
+    return body
+
+
+def _live_vote_totals(contest_id: int, entry_ids: set[int]) -> dict | None:
+    """What a coalesced "votes changed" message carries; nothing while totals are hidden."""
+    contest = ContestPage.objects.live().public().filter(pk=contest_id).first()
+    if contest is None or not contest.totals_public:
+        return None
+    body = current_totals(contest, entry_ids)
+    return body if body["totals"] else None
+
+
+live.register(
+    live.Kind(
+        name="votes",
+        group=contest_group,
+        event_type="votes.changed",
+        read=_live_vote_totals,
+    )
+)
+
+
 def votes_left(contest: ContestPage, voter: User) -> int | None:
     """How many votes the member may still cast (budget voting), else None."""
     if contest.voting_method != VotingMethod.BUDGET or not voter.is_authenticated:
@@ -315,16 +360,13 @@ def votes_left(contest: ContestPage, voter: User) -> int | None:
 
 
 def _announce_votes(entry: Entry) -> None:
-    """Live totals for everyone watching, only when the contest shows running totals: hidden
+    """Mark the entry's totals changed: after the commit they go out coalesced (at most one
+    message per contest per second, with the totals read then; community/live.py). Hidden
     totals are not sent at all (not even that a vote happened) until the results."""
     if not entry.contest.totals_public:
         return
     page_cache.invalidate(page_cache.object_tag(entry), contest_votes_tag(entry.contest_id))
-    totals = vote_totals(entry)
-    event = {"type": "votes.changed", "entry_id": entry.pk, "votes": totals["votes"]}
-    if totals["average"] is not None:
-        event["average"] = round(totals["average"], 2)
-    publish_after_commit(contest_group(entry.contest_id), event)
+    live.changed("votes", entry.contest_id, [entry.pk])
 
 
 def _clean_score(contest: ContestPage, score) -> int | None:

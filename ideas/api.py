@@ -3,7 +3,7 @@ same services as the HTML pages; approved ideas only, except an author's own and
 
 from datetime import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from community import live
 from community.rules import is_moderator
 from community.second_factor import staff_auth
 from ideas import listing, services
@@ -236,6 +237,21 @@ def list_boards(request):
 @router.get("boards/{slug}", response=BoardOut)
 def get_board(request, slug: str):
     return board_out(_get_board(slug))
+
+
+class SupportTotalsOut(Schema):
+    version: int | None
+    totals: dict[str, int]
+
+
+@router.get("boards/{slug}/supports", response=SupportTotalsOut)
+def get_support_totals(request, slug: str, response: HttpResponse):
+    """Every approved idea's counted supports now, with the live version they are at least as
+    new as (live pages refetch this on connect, reconnect or a missed message)."""
+    board = _get_board(slug)
+    response["Cache-Control"] = "no-store"
+    version = live.current_version("supports", board.pk)  # before the totals: see live.py
+    return {"version": version, **services.current_supports(board)}
 
 
 @router.get("boards/{slug}/ideas", response=list[IdeaOut])

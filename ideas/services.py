@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log as wagtail_log
 
-from community import page_cache
+from community import live, page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed
 from community.images import clean_uploaded_image
 from community.models import User
@@ -204,6 +204,35 @@ def _shown_changed(*ideas: Idea) -> None:
 
 
 # Support -----------------------------------------------------------------------------------------
+def board_group(board_id: int) -> str:
+    return f"board-{board_id}"
+
+
+def current_supports(board: IdeasBoardPage, idea_ids=None) -> dict:
+    """Counted supports now of the board's approved ideas (or of `idea_ids`):
+    {"totals": {idea_id: supports}}. Every live total is read through this."""
+    ideas = Idea.objects.public().filter(board=board)
+    if idea_ids is not None:
+        ideas = ideas.filter(pk__in=list(idea_ids))
+    rows = ideas.with_support_counts().values_list("pk", "support_count")
+    return {"totals": {str(pk): count for pk, count in rows}}
+
+
+def _live_supports(board_id: int, idea_ids: set[int]) -> dict | None:
+    board = IdeasBoardPage.objects.live().public().filter(pk=board_id).first()
+    if board is None:
+        return None
+    body = current_supports(board, idea_ids)
+    return body if body["totals"] else None
+
+
+live.register(
+    live.Kind(
+        name="supports", group=board_group, event_type="supports.changed", read=_live_supports
+    )
+)
+
+
 def support_count(idea: Idea) -> int:
     return Support.objects.counted().filter(idea=idea).count()
 
@@ -223,6 +252,7 @@ def support_idea(idea: Idea, *, member: User, now: datetime | None = None) -> bo
             Support.objects.create(idea=idea, member=member, created_at=now)
     except IntegrityError:
         return False
+    live.changed("supports", idea.board_id, [idea.pk])
     _advance(idea, now)
     _shown_changed(idea)
     return True
@@ -233,6 +263,7 @@ def withdraw_support(idea: Idea, *, member: User) -> bool:
     check_rate(member, "support")
     deleted, _rows = Support.objects.filter(idea=idea, member=member).delete()
     if deleted:
+        live.changed("supports", idea.board_id, [idea.pk])
         _shown_changed(idea)
     return bool(deleted)
 
@@ -571,6 +602,7 @@ def merge_ideas(source: Idea, *, into: Idea, actor: User, answer: str = "") -> I
         ignore_conflicts=True,  # members who supported both count once
     )
     Support.objects.filter(idea=source).delete()
+    live.changed("supports", into.board_id, [source.pk, into.pk])
     source_followers = list(
         IdeaFollow.objects.filter(idea=source).values_list("user_id", flat=True)
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from community.errors import Conflict, NotFound
 from community.models import User
+from moderation import live
 from moderation.models import ModerationItem, ModerationItemStatus
 from moderation.services import check_can_decide
 
@@ -36,6 +37,7 @@ def claim(item_id: int, *, moderator: User) -> ModerationItem:
     item.claimed_by = moderator
     item.claimed_until = timezone.now() + CLAIM_DURATION
     item.save(update_fields=["claimed_by", "claimed_until"])
+    live.item_left(item.pk, reason="claimed", by=moderator.pk)
     return item
 
 
@@ -69,6 +71,7 @@ def claim_next(queryset, *, moderator: User, after: ModerationItem | None = None
             .update(claimed_by=moderator, claimed_until=now + CLAIM_DURATION)
         )
         if updated:
+            live.item_left(item.pk, reason="claimed", by=moderator.pk)
             item.claimed_by = moderator
             item.claimed_until = now + CLAIM_DURATION
             return item
@@ -76,6 +79,10 @@ def claim_next(queryset, *, moderator: User, after: ModerationItem | None = None
 
 
 def release(item_id: int, *, moderator: User) -> None:
-    ModerationItem.objects.filter(pk=item_id, claimed_by=moderator).update(
+    released = ModerationItem.objects.filter(pk=item_id, claimed_by=moderator).update(
         claimed_by=None, claimed_until=None
     )
+    if released:
+        item = ModerationItem.objects.select_related("content_type").get(pk=item_id)
+        if item.status == ModerationItemStatus.PENDING:
+            live.item_added(item)

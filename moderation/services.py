@@ -15,6 +15,7 @@ from community.notifications import notify
 from community.rules import is_moderator
 from community.tasks import make_image_renditions
 from community.validators import check_text
+from moderation import live
 from moderation.models import (
     LogAction,
     ModeratedModel,
@@ -69,9 +70,12 @@ def submit_for_moderation(obj: ModeratedModel, *, user: User) -> ModerationItem:
     revision = obj.save_revision(user=user, clean=False)
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     # A newer edit replaces an undecided older one: moderators only see the latest.
-    ModerationItem.objects.filter(
+    older = ModerationItem.objects.filter(
         content_type=content_type, object_id=obj.pk, status=ModerationItemStatus.PENDING
-    ).update(status=ModerationItemStatus.SUPERSEDED, decided_at=timezone.now())
+    )
+    for older_id in older.values_list("pk", flat=True):
+        live.item_left(older_id, reason="superseded")
+    older.update(status=ModerationItemStatus.SUPERSEDED, decided_at=timezone.now())
     if not obj.live:
         type(obj).objects.filter(pk=obj.pk).update(
             moderation_status=ModerationStatus.PENDING, moderation_reason=""
@@ -96,6 +100,7 @@ def submit_for_moderation(obj: ModeratedModel, *, user: User) -> ModerationItem:
     )
     if has_images:
         transaction.on_commit(partial(screen_images.enqueue, item.pk))
+    live.item_added(item)
     return item
 
 
@@ -239,6 +244,7 @@ def _decide(item: ModerationItem, moderator: User, status: str, reason: str) -> 
             "claimed_until",
         ]
     )
+    live.item_left(item.pk, reason="decided", by=moderator.pk)
 
 
 def bulk_decide(
@@ -290,9 +296,10 @@ def remove_content(obj: ModeratedModel, *, moderator: User, reason: str) -> Mode
     model.objects.filter(pk=obj.pk).update(
         moderation_status=ModerationStatus.REMOVED, moderation_reason=reason
     )
-    ModerationItem.objects.for_object(obj).pending().update(
-        status=ModerationItemStatus.SUPERSEDED, decided_at=timezone.now()
-    )
+    pending_edits = ModerationItem.objects.for_object(obj).pending()
+    for item_id in pending_edits.values_list("pk", flat=True):
+        live.item_left(item_id, reason="superseded", by=moderator.pk)
+    pending_edits.update(status=ModerationItemStatus.SUPERSEDED, decided_at=timezone.now())
     obj.live = False
     obj.moderation_status = ModerationStatus.REMOVED
     obj.moderation_reason = reason

@@ -140,6 +140,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.25)
 REDIS_CIRCUIT_COOLDOWN = env.float("REDIS_CIRCUIT_COOLDOWN", default=5.0)
+# The channel layer's limits, set on purpose (README.md, "Live updates"). Live counts are
+# coalesced to at most one message per second per group, so a socket's channel never needs many
+# queued messages: a socket more than CHANNEL_CAPACITY messages behind is too slow and loses the
+# newest ones (its page notices the version gap and refetches). A message not delivered within
+# CHANNEL_EXPIRY seconds is stale (pages refetch on reconnect) and is dropped. A socket stays in
+# its group for CHANNEL_GROUP_EXPIRY seconds; sockets are closed (to reconnect) after
+# LIVE_SOCKET_MAX_AGE seconds, well before that, so nobody silently stops receiving.
+CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=50)
+CHANNEL_EXPIRY = env.int("CHANNEL_EXPIRY", default=10)
+CHANNEL_GROUP_EXPIRY = env.int("CHANNEL_GROUP_EXPIRY", default=86400)
+LIVE_SOCKET_MAX_AGE = env.int("LIVE_SOCKET_MAX_AGE", default=6 * 3600)
+# Live counts: one message per group per window; moderators' sockets re-check the role this often.
+LIVE_COALESCE_SECONDS = env.float("LIVE_COALESCE_SECONDS", default=1.0)
+LIVE_RECHECK_SECONDS = env.float("LIVE_RECHECK_SECONDS", default=60.0)
+_CHANNEL_LIMITS = {
+    "capacity": CHANNEL_CAPACITY,
+    "expiry": CHANNEL_EXPIRY,
+    "group_expiry": CHANNEL_GROUP_EXPIRY,
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -149,6 +168,7 @@ if REDIS_URL:
                 # Publishing is bounded by REDIS_TIMEOUT in community/realtime.py instead.
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": REDIS_TIMEOUT}],
                 "prefix": env.str("CHANNEL_PREFIX", "cocreo"),
+                **_CHANNEL_LIMITS,
             },
         }
     }
@@ -165,7 +185,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": _CHANNEL_LIMITS}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work (django-tasks). The immediate backend runs a task in the process that enqueues

@@ -1,14 +1,11 @@
-// Live updates for a contest page. The page works without this script; it only adds
-// fresh vote counts and a notice when new entries are published.
+// Live updates for a contest page (needs live.js). The page works without them: they keep
+// the vote counts true (coalesced, versioned totals; refetched on connect, reconnect and
+// gaps) and show a notice when new entries or the results are published.
 (function () {
   "use strict";
   var root = document.querySelector("[data-contest-slug]");
-  if (!root || !("WebSocket" in window)) return;
-  var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  var url = scheme + location.host + "/ws/contests/" + root.dataset.contestSlug + "/";
-  var MAX_FAILURES = 5; // consecutive failed connections before giving up quietly
-  var failures = 0;
-  var retry = 1000;
+  if (!root || !window.CocreoLive) return;
+  var slug = root.dataset.contestSlug;
 
   function showVotes(entryId, votes) {
     document.querySelectorAll('[data-entry-id="' + entryId + '"] .votes').forEach(function (box) {
@@ -21,26 +18,24 @@
     });
   }
 
-  function connect() {
-    var opened = false;
-    var socket = new WebSocket(url);
-    socket.onopen = function () { opened = true; failures = 0; retry = 1000; };
-    socket.onmessage = function (message) {
-      var event;
-      try { event = JSON.parse(message.data); } catch (e) { return; }
+  var noTotals = { message: function () {}, reset: function () {} };
+  var totals = !("totalsPublic" in root.dataset) ? noTotals : window.CocreoLive.totals("/api/v1/contests/" + slug + "/totals", function (data) {
+    Object.keys(data.totals || {}).forEach(function (id) { showVotes(id, data.totals[id]); });
+  });
+  // Tests and tools read what the page shows, and at which version.
+  root.liveTotals = totals;
+
+  window.CocreoLive.open({
+    path: "/ws/contests/" + slug + "/",
+    status: document.querySelector("[data-live-status]"),
+    onOpen: totals.reset,
+    onMessage: function (event) {
       if (event.type === "votes.changed") {
-        showVotes(event.entry_id, event.votes);
+        totals.message(event);
       } else if (event.type === "entry.published" || event.type === "results.announced") {
         var notice = document.querySelector("[data-live-notice]");
         if (notice) notice.hidden = false;
       }
-    };
-    socket.onclose = function (closed) {
-      if (closed.code === 4404) return;
-      if (!opened && ++failures >= MAX_FAILURES) return;
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 30000);
-    };
-  }
-  connect();
+    },
+  });
 })();

@@ -164,13 +164,16 @@ class TestHiddenTotals:
         assert "data-vote-count>7<" in Client().get(entry.get_absolute_url()).content.decode()
 
     def test_no_live_message_is_published(self, contest, entry, member, monkeypatch):
-        sent = []
-        monkeypatch.setattr(services, "publish_after_commit", lambda *a: sent.append(a))
+        marked = []
+        monkeypatch.setattr(services.live, "changed", lambda *a: marked.append(a))
         services.cast_vote(entry, voter=member)
         services.withdraw_vote(entry, voter=member)
-        assert sent == []
+        assert marked == []
+        # Nor would a flush send anything while the totals are hidden (it checks again).
+        assert services._live_vote_totals(contest.pk, {entry.pk}) is None
         contest.show_running_totals = True
         contest.save()
         entry.contest = ContestPage.objects.get(pk=contest.pk)
         services.cast_vote(entry, voter=member)
-        assert sent and sent[0][1]["votes"] == 8
+        assert marked == [("votes", contest.pk, [entry.pk])]
+        assert services._live_vote_totals(contest.pk, {entry.pk}) == {"totals": {str(entry.pk): 8}}

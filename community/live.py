@@ -1,0 +1,293 @@
+"""Live counts that converge: coalesced, versioned totals for everyone watching a group.
+
+A vote (or a support) does not publish its own count. After its commit it marks the item dirty
+for the group (a Redis set shared by every web process) and tries to take the group's flush
+lock (`SET NX`). The process that takes it flushes after LIVE_COALESCE_SECONDS: in one atomic
+step it drops the lock, takes the dirty items and increments the group's version; then it reads
+the items' current totals from the database and sends one message. So a group gets at most one
+message per window, whatever the number of writers and processes, and every message carries
+totals read after the commits that made its items dirty.
+
+Versions are consecutive per group (a Redis counter, first seeded from the clock in
+microseconds so that a lost counter restarts above any version already sent). Clients drop a
+message whose version is not newer than what they show, and refetch the totals from the API
+when they see a gap, connect or reconnect.
+
+When Redis does not answer (the cache's circuit is open) each process coalesces on its own,
+still at most once per window per process, and sends messages without a version: clients apply
+them and refetch. Without Redis at all (development, the SQLite tests) the same in-process store
+is the only one and versions are kept in the process.
+
+The flush runs in the server's event loop when the write happened inside an ASGI server (the
+loop is remembered by `LoopMiddleware`), otherwise in a short timer thread (task worker,
+management commands).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+from django.db import close_old_connections, connections, transaction
+
+from community import realtime
+
+logger = logging.getLogger(__name__)
+
+
+def window() -> float:
+    return float(getattr(settings, "LIVE_COALESCE_SECONDS", 1.0))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of live count: its group name, message type and how to read current totals.
+
+    `read(container_id, item_ids)` returns the message body (without type and version), or
+    None when nothing may be sent (totals hidden, container gone)."""
+
+    name: str
+    group: Callable[[int], str]
+    event_type: str
+    read: Callable[[int, set[int]], dict | None]
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    _kinds[kind.name] = kind
+
+
+def changed(kind: str, container_id: int, item_ids: Iterable[int]) -> None:
+    """Call inside the writing transaction: after its commit the items are marked dirty."""
+    ids = {int(pk) for pk in item_ids}
+    if ids:
+        transaction.on_commit(lambda: mark(kind, container_id, ids))
+
+
+def current_version(kind: str, container_id: int) -> int | None:
+    """The group's version now (for the totals endpoints), None when Redis does not answer.
+    Read it before reading the totals: totals read afterwards are at least that new."""
+    group = _kinds[kind].group(container_id)
+    if _shared.configured():
+        return _shared.version(group)
+    return _local.version(group)
+
+
+# Stores ------------------------------------------------------------------------------------------
+class _LocalStore:
+    """Dirty items, flush locks and versions in this process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._dirty: dict[str, set[int]] = {}
+        self._pending: dict[str, float] = {}
+        self._versions: dict[str, int] = {}
+
+    def mark(self, group: str, ids: set[int]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            self._dirty.setdefault(group, set()).update(ids)
+            if self._pending.get(group, 0.0) > now:
+                return False
+            self._pending[group] = now + window() + 5.0
+            return True
+
+    def take(self, group: str) -> tuple[set[int], int]:
+        with self._lock:
+            self._pending.pop(group, None)
+            ids = self._dirty.pop(group, set())
+            version = self._versions.get(group) or _clock_seed()
+            self._versions[group] = version + 1
+            return ids, version + 1
+
+    def version(self, group: str) -> int:
+        with self._lock:
+            return self._versions.setdefault(group, _clock_seed())
+
+
+def _clock_seed() -> int:
+    return time.time_ns() // 1000  # µs: above any count of flushes since an earlier seed
+
+
+class _SharedStore:
+    """The same in Redis (through the resilient cache's client and circuit)."""
+
+    def configured(self) -> bool:
+        return hasattr(cache, "circuit") and hasattr(cache, "_cache")
+
+    def _key(self, group: str, part: str) -> str:
+        return cache.make_key(f"live:{group}:{part}")
+
+    def _run(self, build):
+        """Run a pipeline; None when Redis does not answer (and open the circuit)."""
+        from config.resilient_cache import REDIS_ERRORS
+
+        if not cache.circuit.allow():
+            return None
+        try:
+            client = cache._cache.get_client(write=True)
+            result = build(client)
+        except REDIS_ERRORS as error:
+            cache.circuit.failure(error)
+            return None
+        cache.circuit.success()
+        return result
+
+    def mark(self, group: str, ids: set[int]) -> bool | None:
+        dirty, lock = self._key(group, "dirty"), self._key(group, "lock")
+        lock_ms = int((window() + 5.0) * 1000)
+
+        def build(client):
+            pipe = client.pipeline(transaction=False)
+            pipe.sadd(dirty, *ids)
+            pipe.expire(dirty, 3600)
+            pipe.set(lock, 1, nx=True, px=lock_ms)
+            return bool(pipe.execute()[2])
+
+        return self._run(build)
+
+    def take(self, group: str) -> tuple[set[int], int] | None:
+        dirty, lock, version = (self._key(group, p) for p in ("dirty", "lock", "version"))
+
+        def build(client):
+            pipe = client.pipeline(transaction=True)  # MULTI: nothing slips between the steps
+            pipe.delete(lock)
+            pipe.smembers(dirty)
+            pipe.delete(dirty)
+            pipe.set(version, _clock_seed(), nx=True)
+            pipe.incr(version)
+            pipe.expire(version, 30 * 86400)
+            result = pipe.execute()
+            return {int(pk) for pk in result[1]}, int(result[4])
+
+        return self._run(build)
+
+    def version(self, group: str) -> int | None:
+        key = self._key(group, "version")
+
+        def build(client):
+            pipe = client.pipeline(transaction=True)
+            pipe.set(key, _clock_seed(), nx=True)
+            pipe.get(key)
+            return int(pipe.execute()[1])
+
+        return self._run(build)
+
+
+_local = _LocalStore()
+_shared = _SharedStore()
+
+
+# Marking and flushing ---------------------------------------------------------------------------
+def mark(kind: str, container_id: int, ids: set[int]) -> None:
+    """Mark items dirty now (after the commit); arm a flush when this process took the lock."""
+    group = _kinds[kind].group(container_id)
+    won = _shared.mark(group, ids) if _shared.configured() else None
+    if won is None:  # no Redis, or Redis does not answer: coalesce in this process
+        won = _local.mark(group, ids)
+    if won:
+        _arm(kind, container_id)
+
+
+def collect(kind: str, container_id: int) -> dict | None:
+    """Take the group's dirty items and read their current totals: the message to send."""
+    spec = _kinds[kind]
+    group = spec.group(container_id)
+    local_ids, local_version = _local.take(group)
+    ids, version = set(local_ids), local_version
+    if _shared.configured():
+        taken = _shared.take(group)
+        if taken is None:
+            version = None  # the counter is in Redis: a message without version means "refetch"
+        else:
+            ids |= taken[0]
+            version = taken[1]
+    if not ids:
+        return None
+    body = spec.read(container_id, ids)
+    if body is None:
+        return None
+    return {"type": spec.event_type, "version": version, **body}
+
+
+def flush_now(kind: str, container_id: int) -> dict | None:
+    """Collect and send at once (synchronously); returns what was sent."""
+    event = collect(kind, container_id)
+    if event is not None:
+        realtime.send_now(_kinds[kind].group(container_id), event)
+    return event
+
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+_tasks: set[asyncio.Task] = set()
+
+
+class LoopMiddleware:
+    """ASGI middleware that remembers the server's event loop, where flushes are scheduled."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        global _server_loop
+        _server_loop = asyncio.get_running_loop()
+        return await self.app(scope, receive, send)
+
+
+def _arm(kind: str, container_id: int) -> None:
+    delay = window()
+    loop = _server_loop
+    if loop is not None and loop.is_running() and not loop.is_closed():
+        try:
+            loop.call_soon_threadsafe(loop.call_later, delay, _start_flush, kind, container_id)
+            return
+        except RuntimeError:  # closed meanwhile
+            pass
+    timer = threading.Timer(delay, _flush_in_thread, (kind, container_id))
+    timer.daemon = True
+    timer.start()
+
+
+def _start_flush(kind: str, container_id: int) -> None:
+    task = asyncio.get_running_loop().create_task(_flush(kind, container_id))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+def _collect_in_pool_thread(kind: str, container_id: int) -> dict | None:
+    try:
+        return collect(kind, container_id)
+    finally:
+        # This executor thread's connection goes back (to the pool, when there is one); none is
+        # left open behind the server's back.
+        connections.close_all()
+
+
+async def _flush(kind: str, container_id: int) -> None:
+    try:
+        event = await database_sync_to_async(_collect_in_pool_thread, thread_sensitive=False)(
+            kind, container_id
+        )
+        if event is not None:
+            await realtime.send_async(_kinds[kind].group(container_id), event)
+    except Exception:  # a flush must never take the server down
+        logger.exception("Live flush of %s %s failed", kind, container_id)
+
+
+def _flush_in_thread(kind: str, container_id: int) -> None:
+    try:
+        close_old_connections()
+        flush_now(kind, container_id)
+    except Exception:
+        logger.exception("Live flush of %s %s failed", kind, container_id)
+    finally:
+        connections.close_all()
