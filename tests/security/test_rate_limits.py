@@ -235,3 +235,11 @@ class TestIdeaActions:
         assert client.post(f"{API}/ideas/{first.pk}/support").status_code == 200
         assert_429(client.post(f"{API}/ideas/{second.pk}/support"), api=True)
         assert not second.supports.exists()
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"signup": "1/m/ip"}, ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_fewer_forwarded_hops_than_trusted_proxies_is_not_a_500():
+    """A request that bypassed one of the proxies: counted by the address that connected."""
+    client = Client()
+    assert signup(client, 1, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
+    assert signup(client, 2, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 429
