@@ -457,7 +457,7 @@ class Entry(index.Indexed, ModeratedModel, ClusterableModel):
         return [self.image_url(width, position) for position in range(1, count + 1)]
 
     moderation_related = ("contest",)
-    moderation_prefetch = ("extra_images",)
+    moderation_prefetch = ("extra_images", "tags")
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """`self` is the submitted version (the revision's object) when `revision_id` is set."""
@@ -469,6 +469,8 @@ class Entry(index.Indexed, ModeratedModel, ClusterableModel):
             "image_url": images[0],
             "images": images,
             "context": self.contest.title,
+            # Tags go public with the entry: moderators see them (of this version).
+            "tags": sorted(tag.name for tag in self.tags.all()),
         }
 
     def moderation_scope(self) -> tuple[int | None, int | None]:

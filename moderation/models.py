@@ -118,8 +118,18 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """What the moderation queue shows of this content; overridden by each kind.
         `revision_id` is set when the preview is of a submitted edit. "images" lists image URLs
-        (the first is the cover, also given as "image_url" for older callers)."""
-        return {"title": str(self), "text": "", "image_url": None, "images": [], "context": ""}
+        (the first is the cover, also given as "image_url" for older callers). Everything that
+        goes public on approval belongs here: "tags" (names) and "details" ((label, value) pairs
+        of further fields) are shown too."""
+        return {
+            "title": str(self),
+            "text": "",
+            "image_url": None,
+            "images": [],
+            "context": "",
+            "tags": [],
+            "details": [],
+        }
 
     def moderation_scope(self) -> tuple[int | None, int | None]:
         """(brand id, contest or board page id) this content belongs to, for queue filters and

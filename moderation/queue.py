@@ -37,6 +37,8 @@ class QueueEntry:
     author: str
     images: list[str] = field(default_factory=list)
     history: AuthorHistory | None = None
+    tags: list[str] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def submitted_at(self) -> datetime:
@@ -172,6 +174,8 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
                 context=str(preview.get("context") or ""),
                 author=item.author.username,
                 history=histories.get(item.author_id),
+                tags=[str(tag) for tag in preview.get("tags") or []],
+                details=[(str(k), str(v)) for k, v in preview.get("details") or []],
             )
         )
     return entries
