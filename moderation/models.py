@@ -115,6 +115,12 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     moderation_related: tuple[str, ...] = ()
     moderation_prefetch: tuple[str, ...] = ()
 
+    @classmethod
+    def prepare_previews(cls, objects: list) -> None:
+        """Load in bulk what the previews of `objects` (rows, and versions read from revisions)
+        need beyond `moderation_related` and `moderation_prefetch`, so that a page of previews
+        costs a fixed number of queries."""
+
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """What the moderation queue shows of this content; overridden by each kind.
         `revision_id` is set when the preview is of a submitted edit. "images" lists image URLs

@@ -150,7 +150,7 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
         for obj in objects.prefetch_related(*getattr(model, "moderation_prefetch", ())):
             rows[(model, obj.pk)] = obj
     histories = author_histories(i.author_id for i in items) if with_history else {}
-    entries = []
+    versions = []
     for item in items:
         model = item.content_type.model_class()
         obj = rows.get((model, item.object_id))
@@ -158,6 +158,11 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
             continue
         if item.is_edit:
             obj = obj.version_from_revision(item.revision)
+        versions.append((item, model, obj))
+    for model in by_model:
+        model.prepare_previews([obj for _item, m, obj in versions if m is model])
+    entries = []
+    for item, model, obj in versions:
         preview = obj.moderation_preview(revision_id=item.revision_id if item.is_edit else None)
         images = preview.get("images") or (
             [preview["image_url"]] if preview.get("image_url") else []

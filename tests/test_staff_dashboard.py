@@ -163,3 +163,39 @@ def test_page_explorer_lists_jury_and_winners_buttons_for_managers(brands, world
     assert f"/admin/contests/{judging.pk}/jury/" not in response.content.decode()
     moderator = factories.moderator()
     assert "listing-jury" not in client_for(moderator).get(url).content.decode()
+
+
+def test_moderation_preview_shows_tags_and_idea_category(moderator):
+    contest = factories.make_contest("submissions")
+    entry = factories.make_entry(
+        contest, approved=False, title="Tagged cup", tags=["espresso", "stripes"], extra_images=1
+    )
+    client = client_for(moderator)
+    html = client.get(f"/admin/moderation/review/{factories.pending_item(entry).pk}/")
+    html = html.content.decode()
+    assert 'data-testid="moderation-tags"' in html
+    assert '<span class="moderation-tag">espresso</span>' in html
+    assert '<span class="moderation-tag">stripes</span>' in html
+    assert "View 2" in html  # the extra view is shown and labelled
+    board = factories.make_board(categories=("Flavours",))
+    idea = factories.make_idea(
+        board, approved=False, title="Hazelnut", category=board.categories.get()
+    )
+    html = client.get(f"/admin/moderation/review/{factories.pending_item(idea).pk}/")
+    html = html.content.decode()
+    assert 'data-testid="moderation-fields"' in html
+    assert "<dt>Category</dt><dd>Flavours</dd>" in html
+    queue = client.get("/admin/moderation/").content.decode()
+    assert '<span class="moderation-tag">espresso</span>' in queue
+
+
+def test_preview_of_an_edit_shows_the_edited_tags(moderator):
+    from moderation.queue import describe
+
+    contest = factories.make_contest("submissions")
+    entry = factories.make_entry(contest, tags=["old"])
+    from contests.services import edit_entry
+
+    edit_entry(entry, author=entry.author, title=entry.title, description="Edited", tags=["new"])
+    [q] = describe([factories.pending_item(entry)])
+    assert q.tags == ["new"]
