@@ -121,6 +121,9 @@ def test_a_contest_in_judging_has_criteria_a_shortlist_and_some_jury_scores():
     assert {c.phase for c in ContestPage.objects.live()} >= set(Phase) - {Phase.REVIEW}
     archived = ContestPage.objects.get(slug="classic-demitasse")
     assert Award.objects.filter(contest=archived, kind="winner").count() == 1
+    from ideas.cockpit import ideas_awaiting_answer
+
+    assert ideas_awaiting_answer(staff).total == 1  # an idea at its goal awaits an answer
     # The staff dashboard has something to show: winners to pick, scores owed.
     [attention] = contests_needing_attention(staff)
     assert attention.contest == judging and attention.awaiting_winners

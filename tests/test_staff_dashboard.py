@@ -199,3 +199,41 @@ def test_preview_of_an_edit_shows_the_edited_tags(moderator):
     edit_entry(entry, author=entry.author, title=entry.title, description="Edited", tags=["new"])
     [q] = describe([factories.pending_item(entry)])
     assert q.tags == ["new"]
+
+
+def test_similar_image_caption_sits_under_both_images(moderator):
+    """The review page styles previews from a static file: the side-by-side figure is a grid
+    whose caption spans both columns (it was a third, squeezed flex column)."""
+    from django.contrib.staticfiles import finders
+
+    contest = factories.make_contest("submissions")
+    entry = factories.make_entry(contest, approved=False)
+    item = factories.pending_item(entry)
+    earlier = factories.make_entry(contest, title="Earlier cup")
+    item.flags = [
+        {
+            "kind": "duplicate",
+            "label": "Looks like an earlier entry",
+            "title": earlier.title,
+            "image_url": earlier.image_url(240),
+        }
+    ]
+    item.screened_at = timezone.now()
+    item.save(update_fields=["flags", "screened_at"])
+    html = client_for(moderator).get(f"/admin/moderation/review/{item.pk}/").content.decode()
+    assert "css/moderation-admin.css" in html
+    figure = html[html.index('<figure class="duplicate-side-by-side">') :]
+    figure = figure[: figure.index("</figure>")]
+    assert "style=" not in figure
+    assert "<figcaption>Looks like an earlier entry: Earlier cup</figcaption>" in figure
+    css = open(finders.find("css/moderation-admin.css")).read()
+    rule = css[css.index(".duplicate-side-by-side figcaption") :]
+    assert "grid-column: 1 / -1" in rule[: rule.index("}")]
+    assert "display: grid" in css[css.index(".duplicate-side-by-side {") :]
+
+
+def test_reported_entries_show_their_tags(moderator):
+    entry = factories.make_entry(factories.make_contest("voting"), tags=["espresso"])
+    report(entry, reporter=factories.UserFactory(), reason="spam")
+    html = client_for(moderator).get("/admin/moderation/reports/").content.decode()
+    assert '<span class="moderation-tag">espresso</span>' in html
