@@ -3,6 +3,7 @@ with direct buttons to the jury, pick-winners and answer pages; contests get Jur
 winners buttons in the page explorer too."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -226,7 +227,7 @@ def test_similar_image_caption_sits_under_both_images(moderator):
     figure = figure[: figure.index("</figure>")]
     assert "style=" not in figure
     assert "<figcaption>Looks like an earlier entry: Earlier cup</figcaption>" in figure
-    css = open(finders.find("css/moderation-admin.css")).read()
+    css = Path(finders.find("css/moderation-admin.css")).read_text()
     rule = css[css.index(".duplicate-side-by-side figcaption") :]
     assert "grid-column: 1 / -1" in rule[: rule.index("}")]
     assert "display: grid" in css[css.index(".duplicate-side-by-side {") :]
