@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -457,7 +457,23 @@ class Entry(index.Indexed, ModeratedModel, ClusterableModel):
         return [self.image_url(width, position) for position in range(1, count + 1)]
 
     moderation_related = ("contest",)
-    moderation_prefetch = ("extra_images",)
+    moderation_prefetch = ("extra_images", "tagged__tag")
+
+    @classmethod
+    def prepare_previews(cls, objects: list) -> None:
+        """Versions read from revisions hold their tagged items without the tags: load the
+        tags of all of them at once."""
+        missing = [
+            tagged
+            for obj in objects
+            for tagged in obj.tagged.all()
+            if "tag" not in tagged._state.fields_cache
+        ]
+        if missing:
+            tags = Tag.objects.in_bulk({tagged.tag_id for tagged in missing})
+            for tagged in missing:
+                if tagged.tag_id in tags:
+                    tagged.tag = tags[tagged.tag_id]
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """`self` is the submitted version (the revision's object) when `revision_id` is set."""
@@ -469,6 +485,8 @@ class Entry(index.Indexed, ModeratedModel, ClusterableModel):
             "image_url": images[0],
             "images": images,
             "context": self.contest.title,
+            # Tags go public with the entry: moderators see them (of this version).
+            "tags": sorted(tagged.tag.name for tagged in self.tagged.all()),
         }
 
     def moderation_scope(self) -> tuple[int | None, int | None]:

@@ -4,9 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.widgets import ListingButton
 
-from community.rules import can_manage, is_moderator
+from community.rules import can_manage, is_brand_staff, is_moderator
 from community.search import (
     SEARCH_HOOK,
     SearchResult,
@@ -65,6 +67,67 @@ def page_header_winners_button(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_winners_button(page, user, next_url=None):
     yield from _winners_button(page, user, priority=60)
+
+
+@hooks.register("register_page_listing_buttons")
+def page_listing_jury_buttons(page, user, next_url=None):
+    """Jury and Pick winners as buttons of a contest's row in the page explorer, beside Edit."""
+    contest = page.specific_deferred
+    if isinstance(contest, ContestPage) and can_manage(user, contest):
+        yield ListingButton(
+            _("Jury"),
+            reverse("contests_admin:jury", args=[page.pk]),
+            icon_name="group",
+            priority=20,
+            attrs={"data-testid": "listing-jury"},
+        )
+        yield ListingButton(
+            _("Pick winners"),
+            reverse("contests_admin:winners", args=[page.pk]),
+            icon_name="trophy",
+            priority=21,
+            attrs={"data-testid": "listing-winners"},
+        )
+
+
+class ContestsPanel(Component):
+    """The staff dashboard: the user's contests that need them now."""
+
+    name = "contests_attention"
+    order = 60
+    template_name = "contests/admin/dashboard_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        from contests.cockpit import CLOSING_SOON, contests_needing_attention
+
+        return {
+            "items": contests_needing_attention(self.user),
+            "hours": int(CLOSING_SOON.total_seconds() // 3600),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_contests_panel(request, panels):
+    user = request.user
+    if user.is_active and (user.is_superuser or is_brand_staff(user)):
+        panels.append(ContestsPanel(user))
+
+
+@hooks.register("cocreo_moderation_figures")  # moderation.wagtail_hooks.FIGURES_HOOK
+def held_votes_figure(user):
+    """Votes held by the velocity rule wait for a moderator too."""
+    from contests.services import held_votes
+
+    count = held_votes(user).count()
+    return {
+        "name": "held_votes",
+        "label": _("Held votes awaiting review"),
+        "count": count,
+        "url": reverse("contests_admin:held_votes"),
+    }
 
 
 @hooks.register(OPENINGS_HOOK)

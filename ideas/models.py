@@ -413,7 +413,7 @@ class Idea(index.Indexed, ModeratedModel):
 
         return User.objects.filter(idea_follows__idea=self, is_active=True)
 
-    moderation_related = ("board",)
+    moderation_related = ("board", "category")
 
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         images = []
@@ -430,6 +430,7 @@ class Idea(index.Indexed, ModeratedModel):
             "image_url": images[0] if images else None,
             "images": images,
             "context": context,
+            "details": [(_("Category"), category)] if category else [],
         }
 
     def moderation_scope(self) -> tuple[int | None, int | None]:

@@ -6,7 +6,7 @@ from statistics import median
 from django.db.models import Count
 from django.utils import timezone
 
-from moderation.models import ModerationItem, ModerationItemStatus
+from moderation.models import ModerationItem, ModerationItemStatus, Report, ReportStatus
 from moderation.queue import pending_items
 
 DECIDED = (ModerationItemStatus.APPROVED, ModerationItemStatus.REJECTED)
@@ -44,3 +44,13 @@ def queue_figures(now=None, days: int = 7) -> dict:
         "per_moderator": per_moderator,
         "days": days,
     }
+
+
+def open_report_count() -> int:
+    """How many pieces of content have open reports (the report desk lists them one each)."""
+    return (
+        Report.objects.filter(status=ReportStatus.OPEN)
+        .values("content_type", "object_id")
+        .distinct()
+        .count()
+    )

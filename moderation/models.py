@@ -115,11 +115,27 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     moderation_related: tuple[str, ...] = ()
     moderation_prefetch: tuple[str, ...] = ()
 
+    @classmethod
+    def prepare_previews(cls, objects: list) -> None:
+        """Load in bulk what the previews of `objects` (rows, and versions read from revisions)
+        need beyond `moderation_related` and `moderation_prefetch`, so that a page of previews
+        costs a fixed number of queries."""
+
     def moderation_preview(self, revision_id: int | None = None) -> dict:
         """What the moderation queue shows of this content; overridden by each kind.
         `revision_id` is set when the preview is of a submitted edit. "images" lists image URLs
-        (the first is the cover, also given as "image_url" for older callers)."""
-        return {"title": str(self), "text": "", "image_url": None, "images": [], "context": ""}
+        (the first is the cover, also given as "image_url" for older callers). Everything that
+        goes public on approval belongs here: "tags" (names) and "details" ((label, value) pairs
+        of further fields) are shown too."""
+        return {
+            "title": str(self),
+            "text": "",
+            "image_url": None,
+            "images": [],
+            "context": "",
+            "tags": [],
+            "details": [],
+        }
 
     def moderation_scope(self) -> tuple[int | None, int | None]:
         """(brand id, contest or board page id) this content belongs to, for queue filters and

@@ -37,6 +37,8 @@ class QueueEntry:
     author: str
     images: list[str] = field(default_factory=list)
     history: AuthorHistory | None = None
+    tags: list[str] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def submitted_at(self) -> datetime:
@@ -148,7 +150,7 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
         for obj in objects.prefetch_related(*getattr(model, "moderation_prefetch", ())):
             rows[(model, obj.pk)] = obj
     histories = author_histories(i.author_id for i in items) if with_history else {}
-    entries = []
+    versions = []
     for item in items:
         model = item.content_type.model_class()
         obj = rows.get((model, item.object_id))
@@ -156,6 +158,11 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
             continue
         if item.is_edit:
             obj = obj.version_from_revision(item.revision)
+        versions.append((item, model, obj))
+    for model in by_model:
+        model.prepare_previews([obj for _item, m, obj in versions if m is model])
+    entries = []
+    for item, model, obj in versions:
         preview = obj.moderation_preview(revision_id=item.revision_id if item.is_edit else None)
         images = preview.get("images") or (
             [preview["image_url"]] if preview.get("image_url") else []
@@ -172,6 +179,8 @@ def describe(items, *, with_history: bool = False) -> list[QueueEntry]:
                 context=str(preview.get("context") or ""),
                 author=item.author.username,
                 history=histories.get(item.author_id),
+                tags=[str(tag) for tag in preview.get("tags") or []],
+                details=[(str(k), str(v)) for k, v in preview.get("details") or []],
             )
         )
     return entries

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path, reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -59,21 +61,39 @@ register_snippet(RejectionReasonViewSet)
 register_snippet(BlockedTermViewSet)
 
 
+# Apps add figures to the moderators' dashboard panel by registering `(user) -> {"name",
+# "label", "count", "url"}` under this hook (contests: held votes).
+FIGURES_HOOK = "cocreo_moderation_figures"
+
+
 class ModerationPanel(Component):
     name = "moderation_figures"
     order = 50
     template_name = "moderation/dashboard_panel.html"
 
-    def get_context_data(self, parent_context=None):
-        from moderation.figures import queue_figures
+    def __init__(self, user):
+        self.user = user
 
-        return {"figures": queue_figures()}
+    def get_context_data(self, parent_context=None):
+        from moderation.figures import open_report_count, queue_figures
+
+        return {
+            "figures": queue_figures(),
+            "open_reports": open_report_count(),
+            "more": [figure(self.user) for figure in hooks.get_hooks(FIGURES_HOOK)],
+        }
 
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_panel(request, panels):
     if is_moderator(request.user):
-        panels.append(ModerationPanel())
+        panels.append(ModerationPanel(request.user))
+
+
+@hooks.register("insert_global_admin_css")
+def moderation_admin_css():
+    """Previews in the moderation desk and the staff dashboard panels (no inline styles)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/moderation-admin.css"))
 
 
 @hooks.register(NAME_SCREEN_HOOK)

@@ -50,6 +50,9 @@ def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
         "aurora-morning-cup": Phase.SUBMISSIONS,
         "espresso-collection-spring": Phase.VOTING,
         "holiday-travel-mug": Phase.RESULTS,
+        "autumn-tasting-cup": Phase.DRAFT,
+        "summer-iced-glass": Phase.JUDGING,
+        "classic-demitasse": Phase.ARCHIVED,
     }
     assert {c.brand.name for c in contests.values()} == {"Caffè Aurora"}
     brand = Brand.objects.get()
@@ -60,7 +63,8 @@ def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
     assert all(c.hero_image_id for c in contests.values())
     # Approved entries in every contest, votes as rows, three winners for the finished contest.
     for contest in contests.values():
-        assert Entry.objects.public().filter(contest=contest).count() >= 2
+        if contest.phase != Phase.DRAFT:
+            assert Entry.objects.public().filter(contest=contest).count() >= 2
     assert Vote.objects.filter(contest=contests["espresso-collection-spring"]).exists()
     winners = Award.objects.filter(contest=contests["holiday-travel-mug"], kind="winner").order_by(
         "rank"
@@ -97,6 +101,33 @@ def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
         "http://",
     ):
         assert expected in output
+
+
+def test_a_contest_in_judging_has_criteria_a_shortlist_and_some_jury_scores():
+    from contests.cockpit import contests_needing_attention
+    from contests.models import JuryScore, Shortlisting
+
+    seed()
+    judging = ContestPage.objects.get(slug="summer-iced-glass")
+    assert judging.phase == Phase.JUDGING and not hasattr(judging, "result")
+    assert judging.jury_criteria.count() == 3
+    assert judging.jury_criteria.first().name == "Originality"  # the English text
+    shortlisted = Shortlisting.objects.filter(contest=judging)
+    assert shortlisted.count() == 3
+    staff, admin = User.objects.get(username="staff"), User.objects.get(username="admin")
+    assert JuryScore.objects.filter(juror=admin, entry__contest=judging).count() == 9
+    assert JuryScore.objects.filter(juror=staff, entry__contest=judging).count() == 6
+    # Every phase is shown by at least one contest; the archived one has its winner.
+    assert {c.phase for c in ContestPage.objects.live()} >= set(Phase) - {Phase.REVIEW}
+    archived = ContestPage.objects.get(slug="classic-demitasse")
+    assert Award.objects.filter(contest=archived, kind="winner").count() == 1
+    from ideas.cockpit import ideas_awaiting_answer
+
+    assert ideas_awaiting_answer(staff).total == 1  # an idea at its goal awaits an answer
+    # The staff dashboard has something to show: winners to pick, scores owed.
+    [attention] = contests_needing_attention(staff)
+    assert attention.contest == judging and attention.awaiting_winners
+    assert attention.missing_scores == 3
 
 
 def test_pending_entries_are_not_public():

@@ -1,6 +1,7 @@
-"""Load demo data: a brand, three contests in different phases, entries, votes and one account
-for each role. Safe to run again: everything is looked up (by slug, username, or contest and
-author) before it is created, so a second run adds nothing.
+"""Load demo data: a brand, a contest in every phase (coming soon, submissions, voting, judging
+with jury criteria and scores, results, archived), entries, votes and one account for each role.
+Safe to run again: everything is looked up (by slug, username, or contest and author) before it
+is created, so a second run adds nothing.
 
 Writes go through the real services wherever the contest's phase allows them; for a phase that
 has already passed, rows are created the way `tests/factories.py` does (submitted, then approved
@@ -36,7 +37,15 @@ from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
 from community.services import follow_brand
 from contests import services
-from contests.models import ContestPage, ContestResult, Entry, Vote
+from contests.models import (
+    ContestPage,
+    ContestResult,
+    Entry,
+    JuryCriterion,
+    JuryScore,
+    Shortlisting,
+    Vote,
+)
 from contests.phases import Phase
 from moderation import services as moderation_services
 from moderation.models import ModerationItem
@@ -492,6 +501,200 @@ def contest_specs(now) -> list[dict]:
     ]
 
 
+# Texts of the contests added for the staff cockpit, in English and Italian side by side. The
+# English text goes on the model for now; the Italian one is for when CMS fields translate.
+Text = dict[str, str]
+
+
+def en(text) -> str:
+    """The English text of a bilingual demo text (plain strings pass through)."""
+    return text["en"] if isinstance(text, dict) else text
+
+
+def more_contest_specs(now) -> list[dict]:
+    """One contest in each phase the first three leave out: coming soon, judging (with jury
+    criteria, a shortlist and some jury scores, no winners yet) and archived."""
+    day = timedelta(days=1)
+    return [
+        {
+            "slug": "autumn-tasting-cup",
+            "title": {"en": "Autumn Tasting Cup", "it": "La tazza della degustazione d'autunno"},
+            "summary": {
+                "en": "Coming soon: the cup for our autumn tasting evenings.",
+                "it": "In arrivo: la tazza per le nostre serate di degustazione d'autunno.",
+            },
+            "brief": {
+                "en": "<p>Chestnuts, fog and the first fire of the year. Submissions open soon: "
+                "start sketching.</p>",
+                "it": "<p>Castagne, nebbia e il primo fuoco dell'anno. Le proposte si aprono "
+                "presto: iniziate a disegnare.</p>",
+            },
+            "prize": {
+                "en": "Your cup at every autumn tasting, and an invitation to the first one.",
+                "it": "La tua tazza a ogni degustazione d'autunno e un invito alla prima.",
+            },
+            "dates": (now + 5 * day, now + 26 * day, now + 27 * day, now + 40 * day),
+            "hero": ["cotto", "ambra", "notte"],
+            "background": ("#fbeee0", "#f0c9a4"),
+            "entries": [],
+            "votes": {},
+            "winners": 0,
+        },
+        {
+            "slug": "summer-iced-glass",
+            "title": {"en": "Summer Iced Coffee Glass", "it": "Il bicchiere del caffè freddo"},
+            "summary": {
+                "en": "Voting is over: our jury is scoring the shortlist.",
+                "it": "Il voto è chiuso: la nostra giuria sta valutando la rosa dei finalisti.",
+            },
+            "brief": {
+                "en": "<p>A glass for iced coffee on hot afternoons. The community has voted; "
+                "the jury scores the shortlisted designs before the winners are announced.</p>",
+                "it": "<p>Un bicchiere per il caffè freddo nei pomeriggi caldi. La community ha "
+                "votato; la giuria valuta i progetti finalisti prima di annunciare i "
+                "vincitori.</p>",
+            },
+            "prize": {
+                "en": "The winning glass served in our cafés all summer.",
+                "it": "Il bicchiere vincitore servito nei nostri caffè per tutta l'estate.",
+            },
+            "dates": (now - 40 * day, now - 20 * day, now - 19 * day, now - 2 * day),
+            "hero": ["menta", "limone", "lagoon"],
+            "background": ("#e3f6f1", "#b8e3d6"),
+            "criteria": [
+                (
+                    {"en": "Originality", "it": "Originalità"},
+                    {
+                        "en": "A design we have not seen before.",
+                        "it": "Un progetto mai visto prima.",
+                    },
+                ),
+                (
+                    {"en": "Summer feeling", "it": "Sapore d'estate"},
+                    {
+                        "en": "Does it make you think of a hot afternoon?",
+                        "it": "Fa pensare a un pomeriggio caldo?",
+                    },
+                ),
+                (
+                    {"en": "Fit for production", "it": "Realizzabilità"},
+                    {
+                        "en": "Can it be printed on glass at scale?",
+                        "it": "Si può stampare su vetro in grande serie?",
+                    },
+                ),
+            ],
+            "entries": [
+                (
+                    "aiko",
+                    "menta",
+                    True,
+                    {"en": "Mint ice", "it": "Ghiaccio alla menta"},
+                    {
+                        "en": "Cool green dots like ice cubes in the glass.",
+                        "it": "Pois verdi e freschi come cubetti di ghiaccio nel bicchiere.",
+                    },
+                ),
+                (
+                    "lucia",
+                    "limone",
+                    True,
+                    {"en": "Lemon grove", "it": "Limonaia"},
+                    {
+                        "en": "Yellow and green checks from a grove on the coast.",
+                        "it": "Quadri gialli e verdi da una limonaia sulla costa.",
+                    },
+                ),
+                (
+                    "noor",
+                    "lagoon",
+                    True,
+                    {"en": "Sea breeze", "it": "Brezza di mare"},
+                    {
+                        "en": "Waves to keep the glass cool.",
+                        "it": "Onde per tenere fresco il bicchiere.",
+                    },
+                ),
+                (
+                    "tomas",
+                    "aurora",
+                    True,
+                    {"en": "Late sunset", "it": "Tramonto tardivo"},
+                    {
+                        "en": "The sun going down over a terrace.",
+                        "it": "Il sole che scende su una terrazza.",
+                    },
+                ),
+            ],
+            "votes": {
+                "aiko": ["giulia", "marco", "tomas"],
+                "lucia": ["giulia", "noor"],
+                "noor": ["marco"],
+            },
+            "shortlist": ["aiko", "lucia", "noor"],
+            # juror -> the shortlisted authors they have scored (a juror who has not finished)
+            "scores": {"staff": ["aiko", "lucia"], "admin": ["aiko", "lucia", "noor"]},
+            "winners": 0,
+        },
+        {
+            "slug": "classic-demitasse",
+            "title": {"en": "The Classic Demitasse", "it": "La tazzina classica"},
+            "summary": {
+                "en": "Our first contest, now in the archive: its entries and winners stay.",
+                "it": "Il nostro primo concorso, ora in archivio: proposte e vincitori restano.",
+            },
+            "brief": {
+                "en": "<p>Where it all began: a small cup for a short espresso. The results are "
+                "final and the contest is archived.</p>",
+                "it": "<p>Dove tutto è cominciato: una tazzina per un espresso ristretto. I "
+                "risultati sono definitivi e il concorso è archiviato.</p>",
+            },
+            "prize": {
+                "en": "The winning demitasse, still on our counters.",
+                "it": "La tazzina vincitrice, ancora sui nostri banconi.",
+            },
+            "dates": (now - 200 * day, now - 170 * day, now - 168 * day, now - 150 * day),
+            "archive_at": now - 100 * day,
+            "hero": ["terrazzo", "riviera", "midnight"],
+            "background": ("#f3e9dc", "#e3d5ca"),
+            "entries": [
+                (
+                    "marco",
+                    "terrazzo",
+                    True,
+                    {"en": "Café floor", "it": "Pavimento del caffè"},
+                    {
+                        "en": "The terrazzo floor of the first Aurora café.",
+                        "it": "Il pavimento alla veneziana del primo caffè Aurora.",
+                    },
+                ),
+                (
+                    "giulia",
+                    "riviera",
+                    True,
+                    {"en": "Striped awning", "it": "Tenda a righe"},
+                    {
+                        "en": "Blue stripes like the awning over the door.",
+                        "it": "Righe blu come la tenda sopra la porta.",
+                    },
+                ),
+                (
+                    "noor",
+                    "midnight",
+                    True,
+                    {"en": "Night shift", "it": "Turno di notte"},
+                    {
+                        "en": "For the baristas who open before dawn.",
+                        "it": "Per i baristi che aprono prima dell'alba.",
+                    },
+                ),
+            ],
+            "votes": {"marco": ["giulia", "lucia", "aiko"], "giulia": ["tomas"]},
+            "winners": 1,
+        },
+    ]
+
+
 @contextmanager
 def _quiet_logs(enabled: bool, names=("wagtail", "django_tasks")):
     """Keep Wagtail's and the task runner's INFO lines out of the way of the printed accounts."""
@@ -508,8 +711,8 @@ def _quiet_logs(enabled: bool, names=("wagtail", "django_tasks")):
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Load demo data (a brand, contests in three phases, entries, votes and one account per "
-        "role) and print the demo accounts. Safe to run again."
+        "Load demo data (a brand, a contest in every phase, entries, votes, jury scores, an "
+        "ideas board and one account per role) and print the demo accounts. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -542,7 +745,8 @@ class Command(BaseCommand):
                 if follow_brand(users[username], brand):
                     self.count("follows")
             contests = [
-                self.seed_contest(parent, brand, spec, users, now) for spec in contest_specs(now)
+                self.seed_contest(parent, brand, spec, users, now)
+                for spec in [*contest_specs(now), *more_contest_specs(now)]
             ]
             # Other apps (idea boards) add their demo content under the same brand.
             self.extra_links = []
@@ -622,26 +826,31 @@ class Command(BaseCommand):
         contest = ContestPage.objects.filter(slug=spec["slug"]).first()
         if contest is None:
             opens, closes, voting_opens, voting_closes = spec["dates"]
-            hero = get_image_model()(title=spec["title"])
+            hero = get_image_model()(title=en(spec["title"]))
             hero.file = ImageFile(
                 BytesIO(banner_png(tuple(DESIGNS[d] for d in spec["hero"]), spec["background"])),
                 name=f"{spec['slug']}.png",
             )
             hero.save()
             contest = ContestPage(
-                title=spec["title"],
+                title=en(spec["title"]),
                 slug=spec["slug"],
                 brand=brand,
-                summary=spec["summary"],
-                brief=spec["brief"],
-                prize=spec["prize"],
+                summary=en(spec["summary"]),
+                brief=en(spec["brief"]),
+                prize=en(spec["prize"]),
                 hero_image=hero,
                 submissions_open_at=opens,
                 submissions_close_at=closes,
                 voting_open_at=voting_opens,
                 voting_close_at=voting_closes,
+                archive_at=spec.get("archive_at"),
                 owner=staff,
             )
+            contest.jury_criteria = [
+                JuryCriterion(name=en(name), description=en(description), sort_order=i)
+                for i, (name, description) in enumerate(spec.get("criteria", []))
+            ]
             home.add_child(instance=contest)
             contest.save_revision(user=staff).publish(user=staff)
             contest = ContestPage.objects.get(pk=contest.pk)
@@ -650,11 +859,13 @@ class Command(BaseCommand):
         entries = {}
         for author_name, design, approved, title, description in spec["entries"]:
             entries[author_name] = self.seed_entry(
-                contest, users[author_name], moderator, design, approved, title, description
+                contest, users[author_name], moderator, design, approved, en(title), en(description)
             )
         for author_name, voter_names in spec["votes"].items():
             for voter_name in voter_names:
                 self.seed_vote(contest, entries[author_name], users[voter_name])
+        if spec.get("shortlist"):
+            self.seed_jury(contest, staff, users, entries, spec)
         if spec["winners"]:
             self.seed_winners(contest, staff, spec["winners"])
         return ContestPage.objects.select_related("result").get(pk=contest.pk)
@@ -711,6 +922,28 @@ class Command(BaseCommand):
             )
         self.count("votes")
 
+    def seed_jury(self, contest, staff, users, entries, spec) -> None:
+        """The shortlist and the scores some jurors have given so far (others still owe theirs,
+        which the staff dashboard shows)."""
+        if contest.phase != Phase.JUDGING:
+            return
+        if not Shortlisting.objects.filter(contest=contest).exists():
+            services.set_shortlist(
+                contest, staff=staff, entry_ids=[entries[a].pk for a in spec["shortlist"]]
+            )
+            self.count("shortlisted", len(spec["shortlist"]))
+        criteria = list(contest.jury_criteria.all())
+        for juror_name, authors in spec["scores"].items():
+            juror = users[juror_name]
+            for k, author_name in enumerate(authors):
+                entry = entries[author_name]
+                if JuryScore.objects.filter(entry=entry, juror=juror).exists():
+                    continue
+                entry.contest = contest
+                scores = {c.pk: 5 + (k + i + len(juror_name)) % 5 for i, c in enumerate(criteria)}
+                services.score_entry(entry, juror=juror, scores=scores)
+                self.count("jury scores", len(scores))
+
     def seed_winners(self, contest, staff, how_many: int) -> None:
         if ContestResult.objects.filter(contest=contest).exists():
             return
@@ -748,6 +981,8 @@ class Command(BaseCommand):
                 "follows": _("follows"),
                 "votes": _("votes"),
                 "winners": _("winners"),
+                "shortlisted": _("shortlisted entries"),
+                "jury scores": _("jury scores"),
                 "boards": _("idea boards"),
                 "ideas": _("ideas"),
                 "supports": _("supports"),
