@@ -191,3 +191,36 @@ def test_confirming_the_email_signs_in_and_returns_where_the_member_started():
     # The header's sign-up link keeps the page the visitor was on.
     html = Client().get(contest.url).content.decode()
     assert f"{reverse('account_signup')}?next={contest.url}" in html
+
+
+def test_admins_set_the_look_in_the_wagtail_admin_and_unreadable_colours_are_refused():
+    from tests.conftest import client_for
+
+    brand = factories.default_brand()
+    client = client_for(factories.UserFactory(is_superuser=True, is_staff=True))
+    url = reverse("wagtailsnippets_community_brand:edit", args=[brand.pk])
+    form = client.get(url).content.decode()
+    assert 'name="primary_color"' in form and 'name="typeface"' in form and 'name="logo"' in form
+    data = {
+        "name": brand.name,
+        "slug": brand.slug,
+        "description": "",
+        "logo": "",
+        "primary_color": "#777777",
+        "accent_color": "#f4c95d",
+        "typeface": "nunito",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "Text would be hard to read on #777777" in (
+        refused.content.decode()
+    )
+    brand.refresh_from_db()
+    assert brand.primary_color == ""
+    client.post(url, {**data, "primary_color": "#0f5e45"})
+    brand.refresh_from_db()
+    assert (brand.primary_color, brand.accent_color, brand.typeface) == (
+        "#0f5e45",
+        "#f4c95d",
+        "nunito",
+    )
+    assert "Nunito" in brand_theme(brand)["font_family"]
