@@ -45,12 +45,13 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   const tick = () => {
     countdowns.forEach((el) => {
+      // <p data-countdown data-countdown-label="Voting closes in %(time)s">text <time …></p>
       const time = el.querySelector("time[datetime]");
-      const out = el.querySelector("[data-countdown-text]");
+      const out = el.firstChild;
       const label = el.dataset.countdownLabel;
-      if (!time || !out || !label) return;
+      if (!time || !out || out.nodeType !== Node.TEXT_NODE || !label) return;
       const seconds = Math.round((Date.parse(time.getAttribute("datetime")) - Date.now()) / 1000);
-      if (seconds > 0) out.textContent = label.replace("%(time)s", describe(seconds));
+      if (seconds > 0) out.textContent = `${label.replace("%(time)s", describe(seconds))} `;
     });
   };
   tick();

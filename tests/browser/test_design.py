@@ -154,3 +154,13 @@ def test_public_pages_fit_a_phone_and_the_menu_opens(new_context, screenshot):
     assert wide == dict.fromkeys(signed_in, 0)
     member_page.get_by_role("button", name="Menu").click()
     expect(member_page.get_by_role("link", name=f"Signed in as {member.username}")).to_be_visible()
+
+
+def test_the_contest_countdown_is_kept_current_by_the_script(new_context):
+    contest = factories.make_contest(
+        "voting", voting_close_at=timezone.now() + timezone.timedelta(days=9, hours=5, minutes=3)
+    )
+    page = new_context().new_page()
+    page.goto(contest.url)
+    # The server says "1 week, 2 days"; the script counts days and hours to the same moment.
+    expect(page.get_by_test_id("countdown")).to_contain_text("Voting closes in 9 days, 5 hours")
