@@ -6,31 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0008_user_erased_at'),
-        ('wagtailimages', '0027_image_description'),
+        ("community", "0008_user_erased_at"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='brand',
-            name='accent_color',
-            field=models.CharField(blank=True, help_text="Badges and details, as #rrggbb. Empty: Cocreo's amber.", max_length=7, validators=[community.theming.validate_readable_background], verbose_name='accent colour'),
+            model_name="brand",
+            name="accent_color",
+            field=models.CharField(
+                blank=True,
+                help_text="Badges and details, as #rrggbb. Empty: Cocreo's amber.",
+                max_length=7,
+                validators=[community.theming.validate_readable_background],
+                verbose_name="accent colour",
+            ),
         ),
         migrations.AddField(
-            model_name='brand',
-            name='logo',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='logo'),
+            model_name="brand",
+            name="logo",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="wagtailimages.image",
+                verbose_name="logo",
+            ),
         ),
         migrations.AddField(
-            model_name='brand',
-            name='primary_color',
-            field=models.CharField(blank=True, help_text="Buttons and highlights, as #rrggbb. Empty: Cocreo's indigo.", max_length=7, validators=[community.theming.validate_readable_background], verbose_name='primary colour'),
+            model_name="brand",
+            name="primary_color",
+            field=models.CharField(
+                blank=True,
+                help_text="Buttons and highlights, as #rrggbb. Empty: Cocreo's indigo.",
+                max_length=7,
+                validators=[community.theming.validate_readable_background],
+                verbose_name="primary colour",
+            ),
         ),
         migrations.AddField(
-            model_name='brand',
-            name='typeface',
-            field=models.CharField(choices=[('space-grotesk', 'Space Grotesk'), ('inter', 'Inter'), ('fraunces', 'Fraunces'), ('nunito', 'Nunito')], default='space-grotesk', help_text="The font of headings on the brand's pages.", max_length=20, verbose_name='typeface'),
+            model_name="brand",
+            name="typeface",
+            field=models.CharField(
+                choices=[
+                    ("space-grotesk", "Space Grotesk"),
+                    ("inter", "Inter"),
+                    ("fraunces", "Fraunces"),
+                    ("nunito", "Nunito"),
+                ],
+                default="space-grotesk",
+                help_text="The font of headings on the brand's pages.",
+                max_length=20,
+                verbose_name="typeface",
+            ),
         ),
     ]
