@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
+from community.theming import DEFAULT_TYPEFACE, Typeface, validate_readable_background
 
 
 class User(AbstractUser):
@@ -44,6 +45,35 @@ class Brand(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    primary_color = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_readable_background],
+        help_text=_("Buttons and highlights, as #rrggbb. Empty: Cocreo's indigo."),
+    )
+    accent_color = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_readable_background],
+        help_text=_("Badges and details, as #rrggbb. Empty: Cocreo's amber."),
+    )
+    typeface = models.CharField(
+        _("typeface"),
+        max_length=20,
+        choices=Typeface.choices,
+        default=DEFAULT_TYPEFACE,
+        help_text=_("The font of headings on the brand's pages."),
+    )
     # The brand's own staff: a Wagtail group with page permissions on the brand's page (and so
     # on its contests and boards). Created with the brand (community.brands.ensure_brand_space).
     staff_group = models.OneToOneField(

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -16,6 +16,7 @@ from community.errors import ActionRefused
 from community.models import Brand, User
 from community.notifications import mark_all_read
 from community.referrals import referral_count, remember_share
+from community.theming import brand_theme, theme_css
 
 NOTIFICATIONS_PAGE_SIZE = 30
 # Apps add sections to a member's public profile by registering a function
@@ -126,3 +127,24 @@ def switch_language(request, code: str):
         )
     add_never_cache_headers(response)
     return response
+
+
+@require_GET
+def brand_theme_css(request, slug):
+    """The brand's colours and typeface as CSS custom properties. Pages link it with the theme's
+    version in the URL, so a matching version is cached for a year and a change is a new URL."""
+    brand = get_object_or_404(Brand.objects.select_related("logo"), slug=slug)
+    theme = brand_theme(brand)
+    response = HttpResponse(theme_css(theme), content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == theme["version"]:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def help_page(request):
+    return TemplateResponse(
+        request, "community/help.html", {"contact_email": settings.COCREO_CONTACT_EMAIL}
+    )

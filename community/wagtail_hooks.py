@@ -1,12 +1,19 @@
+from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community import page_cache
 from community.models import Brand
+from community.theming import DEFAULT_ACCENT, DEFAULT_PRIMARY
+
+
+def colour_input(placeholder: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"placeholder": placeholder, "maxlength": 7, "size": 8})
 
 
 class BrandViewSet(SnippetViewSet):
@@ -17,6 +24,20 @@ class BrandViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "slug"]
     search_fields = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("logo"),
+                FieldPanel("primary_color", widget=colour_input(DEFAULT_PRIMARY)),
+                FieldPanel("accent_color", widget=colour_input(DEFAULT_ACCENT)),
+                FieldPanel("typeface"),
+            ],
+            heading=_("Look of the brand's pages"),
+        ),
+    ]
 
 
 register_snippet(BrandViewSet)

@@ -283,7 +283,11 @@ class ContestPage(RoutablePageMixin, Page):
 
     def totals_public_at(self, now) -> bool:
         """Whether vote counts and scores may be shown to the public at `now`."""
-        return self.show_running_totals or self.phase_at(now) in (Phase.RESULTS, Phase.ARCHIVED)
+        phase = self.phase_at(now)
+        if phase in (Phase.RESULTS, Phase.ARCHIVED):
+            return True
+        # Running totals count votes: before voting opens there are none to show ("0 votes").
+        return self.show_running_totals and phase in (Phase.VOTING, Phase.JUDGING)
 
     @property
     def totals_public(self) -> bool:

@@ -54,12 +54,13 @@ def _countdown(contest: ContestPage, now) -> dict | None:
     if change is None or label is None:
         return None
     moment = change[1]
-    countdown = {"text": label % {"time": timeuntil(moment, now)}, "at": moment}
+    countdown = {"text": label % {"time": timeuntil(moment, now)}, "at": moment, "label": label}
     if contest.phase_at(now) == Phase.VOTING and contest.submissions_open_at_moment(now):
         # Voting overlaps submissions: say when submissions close too.
         closes = contest.submissions_close_at
         countdown["also"] = COUNTDOWN_LABELS[Phase.SUBMISSIONS] % {"time": timeuntil(closes, now)}
         countdown["also_at"] = closes
+        countdown["also_label"] = COUNTDOWN_LABELS[Phase.SUBMISSIONS]
     return countdown
 
 
@@ -162,6 +163,7 @@ def results(request, contest: ContestPage):
             "community": next((a for a in awards if a.kind == Award.Kind.COMMUNITY), None),
             "statement": contest.result.jury_statement,
             "ranking": ranking,
+            "most_votes": max((entry.vote_count for entry in ranking), default=0) or 1,
             "scoring": contest.voting_method == VotingMethod.SCORE,
         },
     )

@@ -1,8 +1,10 @@
 from django import template
 from django.conf import settings
+from django.urls import reverse
 
 from community.models import Brand, Follow
 from community.referrals import share_url
+from community.theming import theme_version
 
 register = template.Library()
 
@@ -46,3 +48,17 @@ def share_box(context, obj) -> dict:
 @register.simple_tag
 def site_name() -> str:
     return settings.WAGTAIL_SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def page_brand(context):
+    """The brand whose pages these are (brand page, its contests, boards and their subpages),
+    or None on Cocreo's own pages."""
+    page = context.get("page")
+    brand = getattr(page, "brand", None)
+    return brand if isinstance(brand, Brand) else None
+
+
+@register.simple_tag
+def brand_stylesheet_url(brand) -> str:
+    return reverse("community:brand_theme", args=[brand.slug]) + "?v=" + theme_version(brand)

@@ -377,6 +377,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cocreo <noreply@cocreo.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where members write for help (the help page and "contact us" links).
+COCREO_CONTACT_EMAIL = env.str("COCREO_CONTACT_EMAIL", default="help@cocreo.localhost")
 
 # Content-Security-Policy (django-csp): the public site runs only our own scripts and styles
 # (no inline script, no third party); the admins need inline scripts and styles

@@ -169,7 +169,7 @@ def test_staff_shortlist_score_award_and_the_results_page(new_context, screensho
     expect(visitor.get_by_test_id("mentions")).to_contain_text("Beta cup")
     expect(visitor.get_by_test_id("community-choice")).to_contain_text("Beta cup")
     expect(
-        visitor.locator(f'[data-testid="vote-totals"] tr[data-entry-id="{beta.pk}"]')
+        visitor.locator(f'[data-testid="vote-totals"] li[data-entry-id="{beta.pk}"]')
     ).to_contain_text("1")
     screenshot(visitor, "features-4-results")
     assert timezone.now()

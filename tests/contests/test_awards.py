@@ -97,8 +97,10 @@ def test_results_page_with_statement_mentions_choice_and_totals(staff):
     assert 'data-testid="jury-statement"' in html and "A bold cup." in html
     assert 'data-rank="1"' in html and "Alpha" in html
     assert 'data-testid="mentions"' in html and 'data-testid="community-choice"' in html
-    row = f'<tr data-entry-id="{b.pk}"><td><a href="{contest.url}entries/{b.pk}/">Beta</a>'
-    assert f"{row}</td><td>4</td>" in html  # totals, hidden during voting, are out now
+    row = html[html.index(f'<li data-entry-id="{b.pk}">') :]
+    row = row[: row.index("</li>")]
+    assert f'<a href="{contest.url}entries/{b.pk}/">Beta</a>' in row
+    assert '<span data-testid="vote-total">4 votes</span>' in row  # hidden during voting
     assert "See the full results" in client.get(contest.url).content.decode()
 
 

@@ -223,7 +223,7 @@ class TestResults:
         gold = factories.make_entry(contest, title="Gold cup")
         silver = factories.make_entry(contest, title="Silver cup")
         html = Client().get(contest.url).content.decode()
-        assert "Winners" not in html
+        assert 'id="results-title"' not in html  # no winners section before they are picked
         services.pick_winners(contest, staff=staff, entry_ids=[gold.pk, silver.pk])
         html = Client().get(contest.url).content.decode()
         assert html.index("Gold cup") < html.index("Silver cup")
@@ -256,5 +256,6 @@ class TestQueryCounts:
             Vote(entry=entry, contest=contest, voter=factories.UserFactory()) for _ in range(votes)
         )
         # Constant: two queries route through the brand's page, two prefetch images and tags,
-        # the crisis-pause banner and the comments (approved, and the member's own waiting ones).
-        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 22)
+        # the crisis-pause banner, the comments (approved, and the member's own waiting ones)
+        # and the brand (its theme's stylesheet).
+        self.count(django_assert_max_num_queries, member_client, entry.get_absolute_url(), 23)
