@@ -11,4 +11,6 @@ urlpatterns = [
     path("members/<str:username>/", views.member_profile, name="member"),
     path("s/<str:code>/", views.share, name="share"),
     path("language/<str:code>/", views.switch_language, name="language"),
+    path("account/settings/", views.member_settings, name="settings"),
+    path("emails/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

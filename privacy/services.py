@@ -145,8 +145,7 @@ def build_export(export_id: int) -> DataExport | None:
     notify(
         user,
         kind="privacy.export_ready",
-        message=_("Your data is ready to download until %(date)s.")
-        % {"date": timezone.localtime(export.expires_at).strftime("%Y-%m-%d %H:%M")},
+        params={"date": export.expires_at.isoformat()},
         url=export_link(export),
     )
     return export

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from community.models import Brand, Follow
 from community.referrals import share_url
@@ -46,3 +51,14 @@ def share_box(context, obj) -> dict:
 @register.simple_tag
 def site_name() -> str:
     return settings.WAGTAIL_SITE_NAME
+
+
+@register.filter
+def ago(when) -> str:
+    """How long ago, for people: "just now" under a minute, else "5 minutes ago" (the largest
+    unit only), in the active language."""
+    if not when:
+        return ""
+    if timezone.now() - when < timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(when, depth=1)}
