@@ -93,4 +93,7 @@ def test_notifications_are_private():
     assert Client().get(reverse("community:notifications")).status_code == 302
     owner, other = factories.UserFactory(), factories.UserFactory()
     notify(owner, kind="contest.results", params={"contest": "Owner only"}, email=False)
-    assert "Owner only" not in client_for(other).get(reverse("community:notifications")).content.decode()
+    assert (
+        "Owner only"
+        not in client_for(other).get(reverse("community:notifications")).content.decode()
+    )
