@@ -133,29 +133,29 @@ def test_the_language_link_goes_back_only_to_this_site_and_ignores_unknown_langu
 
 # Every translatable string in the code is in the catalogue, translated ----------------------------
 def untranslated_after_makemessages(source: Path, locale: Path, tmp_path: Path) -> list[str]:
-    """Run makemessages for Italian over `source` into a copy of the `locale` folder, and list
-    the msgids that are missing a translation (new strings) or are fuzzy (changed strings)."""
+    """Run makemessages for Italian over a copy of `source` with a copy of the `locale` folder
+    (makemessages writes to the catalogue nearest each file, so it must not see the real one),
+    and list the msgids missing a translation (new strings) or fuzzy (changed strings)."""
     import shutil
 
     from django.core.management import call_command
     from django.test import override_settings
 
-    copy = tmp_path / "locale"
-    shutil.copytree(locale, copy)
+    project = tmp_path / "project"
+    shutil.copytree(
+        source,
+        project,
+        ignore=shutil.ignore_patterns(".*", "data", "media", "node_modules", "locale", "*.pyc"),
+    )
+    shutil.copytree(locale, project / "locale")
     previous = Path.cwd()
     try:
-        os.chdir(source)
-        with override_settings(LOCALE_PATHS=[copy]):
-            call_command(
-                "makemessages",
-                locale=["it"],
-                ignore_patterns=[".venv", "node_modules", "data", "media"],
-                no_obsolete=True,
-                verbosity=0,
-            )
+        os.chdir(project)
+        with override_settings(LOCALE_PATHS=[project / "locale"]):
+            call_command("makemessages", locale=["it"], no_obsolete=True, verbosity=0)
     finally:
         os.chdir(previous)
-    entries = parse_po(copy / "it" / "LC_MESSAGES" / "django.po")[1:]
+    entries = parse_po(project / "locale" / "it" / "LC_MESSAGES" / "django.po")[1:]
     return [
         e["msgid"]
         for e in entries
@@ -173,7 +173,7 @@ def test_every_string_in_templates_and_python_is_translated(tmp_path):
 
 
 def test_the_check_reports_a_planted_untranslated_string(tmp_path):
-    source = tmp_path / "project"
+    source = tmp_path / "planted"
     (source / "templates").mkdir(parents=True)
     (source / "templates" / "planted.html").write_text(
         '{% load i18n %}<p>{% translate "Planted in a template" %}</p>'
