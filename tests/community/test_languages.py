@@ -124,3 +124,15 @@ def test_the_more_images_help_is_translated():
         assert EntryForm().fields["more_images"].help_text == (
             "Optional: up to 4 more views of your design."
         )
+
+
+def test_live_notifications_use_the_readers_language():
+    from community.consumers import reader_language
+
+    saved = factories.UserFactory(language="it")
+    browser = factories.UserFactory()
+    assert reader_language({}, saved) == "it"
+    assert reader_language({"cookies": {settings.LANGUAGE_COOKIE_NAME: "it"}}, browser) == "it"
+    headers = [(b"accept-language", b"it-IT,it;q=0.9,en;q=0.5")]
+    assert reader_language({"headers": headers}, browser) == "it"
+    assert reader_language({"headers": [(b"accept-language", b"de")]}, browser) == "en"
