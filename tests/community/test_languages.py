@@ -136,3 +136,26 @@ def test_live_notifications_use_the_readers_language():
     headers = [(b"accept-language", b"it-IT,it;q=0.9,en;q=0.5")]
     assert reader_language({"headers": headers}, browser) == "it"
     assert reader_language({"headers": [(b"accept-language", b"de")]}, browser) == "en"
+
+
+def test_the_migration_converts_old_rows_it_can_and_keeps_the_others():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("community.migrations.0009_member_language_notification_params")
+    member = factories.UserFactory(language="it")
+    lifted = Notification.objects.create(
+        recipient=member,
+        kind="moderation.reinstated",
+        message="Your suspension has been lifted: you can take part again.",
+    )
+    old = Notification.objects.create(
+        recipient=member, kind="contest.results", message="I risultati di “X” sono online."
+    )
+    migration.convert_parameterless(apps, None)
+    lifted.refresh_from_db()
+    old.refresh_from_db()
+    with translation.override("it"):
+        assert lifted.text == "La tua sospensione è stata revocata: puoi partecipare di nuovo."
+        assert old.text == "I risultati di “X” sono online."
