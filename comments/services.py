@@ -269,8 +269,7 @@ def tell_about_published_comment(comment: Comment) -> int:
     target = model.objects.public().filter(pk=comment.target_id).select_related(*related).first()
     if target is None:
         return 0  # the target is no longer public: nothing to tell about
-    # Messages name the kind of content, never its (member-written) text.
-    kind = target._meta.verbose_name
+    # Messages name the (public) target and who spoke, never the comment's text.
     url = f"{target.get_absolute_url()}#comment-{comment.pk}"
     if comment.official and comment.official_brand_id:
         speaker = comment.official_brand.name
@@ -279,32 +278,29 @@ def tell_about_published_comment(comment: Comment) -> int:
     told = {comment.author_id}
     sent = 0
 
-    def tell(users, kind: str, message: str) -> None:
+    params = {
+        "name": speaker,
+        "model": target._meta.label_lower,
+        "title": getattr(target, "title", "") or str(target),
+        "object_id": target.pk,
+        "comment_id": comment.pk,
+        "brand_id": comment.official_brand_id,
+    }
+
+    def tell(users, kind: str) -> None:
         nonlocal sent
         fresh = [u for u in users if u is not None and u.is_active and u.pk not in told]
         told.update(u.pk for u in fresh)
-        sent += notify_many(fresh, kind=kind, message=message, url=url)
+        sent += notify_many(fresh, kind=kind, params=params, url=url)
 
     if comment.parent_id:
         parent = Comment.objects.public().filter(pk=comment.parent_id).select_related("author")
         parent = parent.first()
         if parent is not None:
-            tell(
-                [parent.author],
-                "comment.reply",
-                _("%(name)s replied to your comment.") % {"name": speaker},
-            )
+            tell([parent.author], "comment.reply")
     target_author = getattr(target, "author", None)
-    tell(
-        [target_author],
-        "comment.on_yours",
-        _("%(name)s commented on your %(kind)s.") % {"name": speaker, "kind": kind},
-    )
+    tell([target_author], "comment.on_yours")
     followers = getattr(target, "comment_followers", None)
     if callable(followers):
-        tell(
-            followers().filter(is_active=True).exclude(pk__in=told),
-            "comment.followed",
-            _("%(name)s commented on a %(kind)s you follow.") % {"name": speaker, "kind": kind},
-        )
+        tell(followers().filter(is_active=True).exclude(pk__in=told), "comment.followed")
     return sent

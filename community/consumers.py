@@ -17,7 +17,12 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +145,25 @@ def notifications_group(user_id: int) -> str:
     return f"member-{user_id}"
 
 
+def reader_language(scope: dict, user) -> str:
+    """The language a socket's member reads in: their saved one, else the language cookie, else
+    the browser's, else the site's (what LocaleMiddleware and ours choose for pages)."""
+    if getattr(user, "language", ""):
+        return user.language
+    supported = dict(settings.LANGUAGES)
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    if cookie in supported:
+        return cookie
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in parse_accept_lang_header(accept):
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
 def publish_notifications(user_ids) -> None:
     """After the commit, tell each member's sockets that notifications arrived (only the
     member's own group)."""
@@ -159,6 +183,7 @@ class NotificationConsumer(LiveConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             return CLOSE_NOT_ALLOWED
         self.user_id = user.pk
+        self.language = reader_language(self.scope, user)
         return notifications_group(user.pk)
 
     async def joined(self):
@@ -169,21 +194,26 @@ class NotificationConsumer(LiveConsumer):
         from community.models import Notification
 
         mine = Notification.objects.filter(recipient_id=self.user_id)
-        latest = [
+        with translation.override(self.language):
+            latest = self._latest(mine)
+        return {
+            "type": "notifications",
+            "unread": mine.filter(read_at__isnull=True).count(),
+            "latest": latest,
+        }
+
+    @staticmethod
+    def _latest(mine) -> list[dict]:
+        return [
             {
                 "id": n.pk,
-                "message": n.message,
+                "message": n.text,
                 "url": n.url,
                 "created_at": n.created_at.isoformat(),
                 "unread": n.read_at is None,
             }
             for n in mine.order_by("-created_at", "-pk")[:10]
         ]
-        return {
-            "type": "notifications",
-            "unread": mine.filter(read_at__isnull=True).count(),
-            "latest": latest,
-        }
 
     async def notifications_changed(self, event):
         await self.send_json(await self._summary())

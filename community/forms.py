@@ -1,7 +1,10 @@
+from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from community.models import Brand, BrandPage
+from community.notification_kinds import CATEGORIES
 
 
 class BrandScopedPageForm(WagtailAdminPageForm):
@@ -22,3 +25,25 @@ class BrandScopedPageForm(WagtailAdminPageForm):
         if self.parent_brand_id and brand is not None and brand.pk != self.parent_brand_id:
             self.add_error("brand", _("A page under a brand's page belongs to that brand."))
         return cleaned
+
+
+class MemberSettingsForm(forms.Form):
+    """A member's language and the emails they want (optional categories only)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("For pages and emails. Automatic: your browser's language."),
+    )
+    emails = forms.MultipleChoiceField(
+        label=_("Emails I want to receive"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Automatic")), *settings.LANGUAGES]
+        self.fields["emails"].choices = [
+            (c.code, c.label) for c in CATEGORIES.values() if c.optional
+        ]

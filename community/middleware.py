@@ -7,8 +7,10 @@ is refused here for every form, the admin's included."""
 import json
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
+from django.utils import translation
 from django.views.defaults import bad_request
 
 from community.validators import MESSAGE, NUL, has_control_characters
@@ -78,3 +80,18 @@ class ControlCharacterMiddleware:
             if has_control_characters(text) if is_api else NUL in text:
                 return field
         return None
+
+
+def member_language_middleware(get_response):
+    """After LocaleMiddleware and authentication: a signed-in member's saved language wins
+    over the browser's and the language cookie."""
+
+    def middleware(request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None else ""
+        if language and user.is_authenticated and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return get_response(request)
+
+    return middleware

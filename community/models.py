@@ -20,6 +20,12 @@ class User(AbstractUser):
     # stays, without personal data, for what must remain (votes and awards of closed contests,
     # contributions the member chose to leave).
     erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
+    # The member's language for pages and emails; empty: the browser's (or the language cookie).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
+    # Email categories (community.notification_kinds.CATEGORIES) the member does not want.
+    emails_off = models.JSONField(_("emails turned off"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("member")
@@ -149,7 +155,10 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=40)
-    message = models.TextField(_("message"))
+    # What the text is made of (community.notification_kinds), rendered in the reader's language.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # Only rows from before kinds had parameters: their text, in the language it was written in.
+    message = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -167,6 +176,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.kind}"
+
+    def _render(self, part: str) -> str:
+        from community.notification_kinds import render
+
+        if self.message and not self.params:
+            return self.message  # an old row that could not be converted
+        return render(self.kind, self.params, part) or self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (activate the reader's before asking)."""
+        return self._render("message")
+
+    @property
+    def subject(self) -> str:
+        return self._render("subject")
+
+    @property
+    def next_step(self) -> str:
+        if self.message and not self.params:
+            return ""
+        return self._render("next_step")
 
 
 class BrandPage(CachedPageMixin, Page):

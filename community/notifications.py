@@ -1,6 +1,9 @@
 """Telling members what happened to them: on the site, and by email after commit.
 
-Callers pass text that is safe to show: never content that has not passed moderation.
+A notification stores its kind and parameters (community.notification_kinds), and is rendered in
+the reader's language: when the page is read, and in the recipient's language when emailed.
+Callers pass parameters that are safe to show: never content that has not passed moderation
+(the author's own submission excepted).
 """
 
 import logging
@@ -8,13 +11,14 @@ from collections.abc import Iterable
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from community.consumers import publish_notifications
+from community.emails import send_notification_email
 from community.models import Notification, User
+from community.notification_kinds import KINDS
 from community.worker import backoff_seconds, retry_later
 
 logger = logging.getLogger(__name__)
@@ -25,20 +29,25 @@ class EmailNotSent(Exception):
     results (Django admin, "Task results") and in the logs."""
 
 
+def _checked(kind: str, params: dict | None) -> dict:
+    if kind not in KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r} (community.notification_kinds)")
+    return dict(params or {})
+
+
 def notify(
     recipient: User,
     *,
     kind: str,
-    message: str,
+    params: dict | None = None,
     url: str = "",
-    subject: str = "",
     email: bool = True,
 ) -> Notification:
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, message=str(message), url=url
+        recipient=recipient, kind=kind, params=_checked(kind, params), url=url
     )
     if email:
-        _email_after_commit([notification.pk], str(subject or message))
+        _email_after_commit([notification.pk])
     publish_notifications([recipient.pk])
     return notification
 
@@ -47,18 +56,18 @@ def notify_many(
     recipients: Iterable[User],
     *,
     kind: str,
-    message: str,
+    params: dict | None = None,
     url: str = "",
-    subject: str = "",
     email: bool = True,
 ) -> int:
     """One notification per distinct recipient, in one insert."""
+    params = _checked(kind, params)
     unique = {user.pk: user for user in recipients}.values()
     created = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, message=str(message), url=url) for user in unique
+        Notification(recipient=user, kind=kind, params=params, url=url) for user in unique
     )
     if email and created:
-        _email_after_commit([n.pk for n in created], str(subject or message))
+        _email_after_commit([n.pk for n in created])
     publish_notifications([n.recipient_id for n in created])
     return len(created)
 
@@ -70,13 +79,29 @@ def mark_all_read(user: User) -> int:
     return count
 
 
-def _email_after_commit(ids: list[int], subject: str) -> None:
-    transaction.on_commit(lambda: send_notification_emails.enqueue(ids, subject))
+def mark_read(user: User, ids: list[int]) -> int:
+    """Mark these notifications of the member read (those shown on the page they viewed)."""
+    count = (
+        Notification.objects.filter(recipient=user, pk__in=ids)
+        .unread()
+        .update(read_at=timezone.now())
+    )
+    if count:
+        publish_notifications([user.pk])
+    return count
+
+
+def _email_after_commit(ids: list[int]) -> None:
+    transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
 
 
 @task()
-def send_notification_emails(notification_ids: list[int], subject: str, attempt: int = 1) -> int:
-    """Background work (django-tasks): one email per notification, to active members only.
+def send_notification_emails(
+    notification_ids: list[int], subject: str = "", attempt: int = 1
+) -> int:
+    """Background work (django-tasks): one email per notification, to active members
+    only, in each recipient's language, unless they turned that category off (`subject`:
+    only for tasks queued by an older release).
 
     A failed send is retried, for the failed notifications only, after a doubling wait
     (settings.COCREO_EMAIL_ATTEMPTS attempts in all); the last failure raises EmailNotSent."""
@@ -85,16 +110,8 @@ def send_notification_emails(notification_ids: list[int], subject: str, attempt:
         pk__in=notification_ids, recipient__is_active=True
     ).select_related("recipient")
     for notification in notifications:
-        if not notification.recipient.email:
-            continue
-        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
         try:
-            sent += send_mail(
-                subject=f"[Cocreo] {subject}"[:200],
-                message=f"{notification.message}{link}",
-                from_email=None,
-                recipient_list=[notification.recipient.email],
-            )
+            sent += send_notification_email(notification, fallback_subject=subject)
         except (SMTPException, OSError) as error:
             logger.warning(
                 "Email for notification %s failed (attempt %s): %r", notification.pk, attempt, error

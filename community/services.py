@@ -1,16 +1,19 @@
 """Writes in the community app: following brands and telling followers what opened."""
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from community.errors import NotAllowed
+from community.errors import InvalidInput, NotAllowed
 from community.models import Brand, Follow, OpeningAnnouncement, User
+from community.notification_kinds import CATEGORIES
 from community.notifications import notify_many
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,39 @@ def follows(user: User, brand: Brand) -> bool:
     return user.is_authenticated and Follow.objects.filter(user=user, brand=brand).exists()
 
 
+# A member's preferences ---------------------------------------------------------------------
+def set_language(user: User, language: str) -> None:
+    """Save the member's language ("" for the browser's); unknown languages are refused."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Choose one of the listed languages."), field="language")
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
+def set_emails(user: User, wanted: Iterable[str]) -> None:
+    """Turn on the optional email categories in `wanted` and off the others (account emails
+    are always sent)."""
+    wanted = set(wanted)
+    if unknown := wanted - set(CATEGORIES):
+        raise InvalidInput(_("Unknown email category: %(c)s") % {"c": ", ".join(unknown)})
+    off = sorted(c.code for c in CATEGORIES.values() if c.optional and c.code not in wanted)
+    User.objects.filter(pk=user.pk).update(emails_off=off)
+    user.emails_off = off
+
+
+def unsubscribe(user: User, category: str) -> bool:
+    """Turn one optional category off (the unsubscribe link); False if it was off already."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        off = list(locked.emails_off or [])
+        if category in off or not CATEGORIES[category].optional:
+            return False
+        locked.emails_off = sorted([*off, category])
+        locked.save(update_fields=["emails_off"])
+    user.emails_off = locked.emails_off
+    return True
+
+
 def announce_openings(now: datetime | None = None) -> int:
     """Tell each brand's followers once that a contest (or board) of the brand has opened.
 
@@ -79,12 +115,11 @@ def _announce_opening(item, content_type: ContentType) -> int:
                 content_type=content_type, object_id=item.pk, brand_id=item.brand_id
             )
             followers = User.objects.filter(follows__brand_id=item.brand_id, is_active=True)
-            message = _("%(brand)s has just opened “%(title)s”: take part!") % {
-                "brand": item.brand.name,
-                "title": item.title,
-            }
             count = notify_many(
-                followers, kind="brand_opening", message=message, url=item.get_url() or ""
+                followers,
+                kind="brand_opening",
+                params={"brand": item.brand.name, "brand_id": item.brand_id, "title": item.title},
+                url=item.get_url() or "",
             )
             announcement.recipients = count
             announcement.save(update_fields=["recipients"])

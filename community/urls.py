@@ -13,4 +13,6 @@ urlpatterns = [
     path("s/<str:code>/", views.share, name="share"),
     path("help/", views.help_page, name="help"),
     path("language/<str:code>/", views.switch_language, name="language"),
+    path("account/settings/", views.member_settings, name="settings"),
+    path("emails/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

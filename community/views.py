@@ -1,20 +1,26 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail import hooks
 
 from community import services
+from community.emails import read_unsubscribe_token
 from community.errors import ActionRefused
+from community.forms import MemberSettingsForm
 from community.models import Brand, User
-from community.notifications import mark_all_read
+from community.notification_kinds import CATEGORIES
+from community.notifications import mark_all_read, mark_read
 from community.referrals import referral_count, remember_share
 from community.theming import brand_theme, theme_css
 
@@ -30,10 +36,20 @@ MEMBER_HEADER_HOOK = "cocreo_member_profile_header"
 
 @login_required
 def notifications(request):
+    """The member's notifications, in their language. Viewing the list reads it: the new ones
+    are still marked as such on this page, and the badge (and the member's other tabs) clear."""
     page = Paginator(request.user.notifications.all(), NOTIFICATIONS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return TemplateResponse(request, "community/notifications.html", {"page_obj": page})
+    shown = list(page.object_list)
+    fresh = [n.pk for n in shown if n.read_at is None]
+    if fresh:
+        mark_read(request.user, fresh)
+    return TemplateResponse(
+        request,
+        "community/notifications.html",
+        {"page_obj": page, "notifications": shown},
+    )
 
 
 @login_required
@@ -125,6 +141,64 @@ def switch_language(request, code: str):
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+        if request.user.is_authenticated:
+            services.set_language(request.user, code)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def member_settings(request):
+    """The member's language and which emails they get."""
+    user = request.user
+    initial = {
+        "language": user.language,
+        "emails": [
+            c.code for c in CATEGORIES.values() if c.optional and c.code not in user.emails_off
+        ],
+    }
+    form = MemberSettingsForm(request.POST or None, initial=initial)
+    always = [c for c in CATEGORIES.values() if not c.optional]
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_language(user, form.cleaned_data["language"])
+                services.set_emails(user, form.cleaned_data["emails"])
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                if user.language:
+                    translation.activate(user.language)
+                messages.success(request, _("Your settings are saved."))
+                return redirect("community:settings")
+        return TemplateResponse(
+            request, "community/settings.html", {"form": form, "always": always}, status=400
+        )
+    return TemplateResponse(request, "community/settings.html", {"form": form, "always": always})
+
+
+@csrf_exempt  # the signed token is the credential; mail clients post without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """An email's unsubscribe link: GET asks to confirm, POST (the page's button, or a mail
+    client's one-click RFC 8058 request) turns the category off. No sign-in needed."""
+    try:
+        member, category = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        response = TemplateResponse(
+            request, "community/unsubscribe.html", {"invalid": True}, status=400
+        )
+        add_never_cache_headers(response)
+        return response
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(member, category)
+        done = True
+    response = TemplateResponse(
+        request,
+        "community/unsubscribe.html",
+        {"category": CATEGORIES[category], "done": done, "token": token},
+    )
     add_never_cache_headers(response)
     return response
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from community.validators import RejectsControlCharacters
@@ -49,6 +50,12 @@ class EntryTextForm(RejectsControlCharacters, forms.Form):
     )
 
 
+def _interpolated(message, **params):
+    """`message % params` when shown, in the reader's language: a lazy string interpolated at
+    class definition is evaluated there and then, in English, and stays untranslated."""
+    return lazy(lambda: str(message) % params, str)()
+
+
 class EntryForm(EntryTextForm):
     # A plain file field: the service decodes the file and says exactly what is wrong with it.
     image = forms.FileField(
@@ -57,8 +64,9 @@ class EntryForm(EntryTextForm):
     )
     more_images = MultipleFileField(
         label=_("More images"),
-        help_text=_("Optional: up to %(n)s more views of your design.")
-        % {"n": MAX_IMAGES_PER_ENTRY - 1},
+        help_text=_interpolated(
+            _("Optional: up to %(n)s more views of your design."), n=MAX_IMAGES_PER_ENTRY - 1
+        ),
     )
     accept_rules = forms.BooleanField(label=_("I accept the contest rules."), required=False)
 
@@ -72,9 +80,11 @@ class EntryForm(EntryTextForm):
 class EntryEditForm(EntryTextForm):
     images = MultipleFileField(
         label=_("Replace the images"),
-        help_text=_(
-            "Optional: choose up to %(n)s images to replace all current ones (the first is the "
-            "cover). Leave empty to keep the images."
-        )
-        % {"n": MAX_IMAGES_PER_ENTRY},
+        help_text=_interpolated(
+            _(
+                "Optional: choose up to %(n)s images to replace all current ones (the first is "
+                "the cover). Leave empty to keep the images."
+            ),
+            n=MAX_IMAGES_PER_ENTRY,
+        ),
     )

@@ -644,12 +644,17 @@ def _record_change(contest: ContestPage, staff: User, reason: str, before: dict,
     notify_many(
         authors,
         kind="contest.results_changed",
-        message=_(
-            "The results of “%(contest)s” have changed and concern your entry. Reason: %(reason)s"
-        )
-        % {"contest": contest.title, "reason": reason},
+        params={**_about_contest(contest), "reason": reason},
         url=url,
     )
+
+
+def _about_contest(contest: ContestPage) -> dict:
+    return {"contest": contest.title, "contest_id": contest.pk, "brand_id": contest.brand_id}
+
+
+def _about_entry(contest: ContestPage, entry: Entry) -> dict:
+    return {**_about_contest(contest), "title": entry.title, "entry_id": entry.pk}
 
 
 def _notify_results(contest, entries, winner_ids, mention_ids, favourite) -> None:
@@ -660,40 +665,26 @@ def _notify_results(contest, entries, winner_ids, mention_ids, favourite) -> Non
         notify(
             entry.author,
             kind="contest.won",
-            message=_("Your entry “%(title)s” won place %(rank)s in “%(contest)s”!")
-            % {"title": entry.title, "rank": rank, "contest": contest.title},
+            params={**_about_entry(contest, entry), "rank": rank},
             url=url,
         )
         awarded.add(entry.author_id)
     for pk in mention_ids:
         entry = entries[pk]
-        notify(
-            entry.author,
-            kind="contest.mention",
-            message=_("Your entry “%(title)s” received an honourable mention in “%(contest)s”.")
-            % {"title": entry.title, "contest": contest.title},
-            url=url,
-        )
+        notify(entry.author, kind="contest.mention", params=_about_entry(contest, entry), url=url)
         awarded.add(entry.author_id)
     if favourite is not None:
         notify(
             favourite.author,
             kind="contest.community_choice",
-            message=_("Your entry “%(title)s” is the Community Choice of “%(contest)s”!")
-            % {"title": favourite.title, "contest": contest.title},
+            params=_about_entry(contest, favourite),
             url=url,
         )
         awarded.add(favourite.author_id)
     participants = User.objects.filter(
         pk__in=Entry.objects.filter(contest=contest).values("author_id")
     ).exclude(pk__in=awarded)
-    notify_many(
-        participants,
-        kind="contest.results",
-        message=_("The results of “%(contest)s” are out. Thank you for taking part!")
-        % {"contest": contest.title},
-        url=url,
-    )
+    notify_many(participants, kind="contest.results", params=_about_contest(contest), url=url)
 
 
 # Judging -------------------------------------------------------------------------------------

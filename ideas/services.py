@@ -321,24 +321,9 @@ def _advance(idea: Idea, now: datetime) -> None:
             created_at=now,
         )
         url = idea.get_absolute_url()
-        notify_many(
-            _staff_of(board),
-            kind="ideas.goal_staff",
-            message=_(
-                "“%(title)s” reached %(goal)s supporters on %(board)s: it is waiting for your "
-                "answer."
-            )
-            % {"title": idea.title, "goal": board.support_goal, "board": board.title},
-            url=url,
-        )
-        _tell_followers(
-            idea,
-            kind="ideas.goal",
-            message=_(
-                "“%(title)s” reached its goal of %(goal)s supporters: the brand will review it."
-            )
-            % {"title": idea.title, "goal": board.support_goal},
-        )
+        params = {**_about(idea, board), "goal": board.support_goal}
+        notify_many(_staff_of(board), kind="ideas.goal_staff", params=params, url=url)
+        _tell_followers(idea, kind="ideas.goal", params=params)
 
 
 # Following ---------------------------------------------------------------------------------------
@@ -392,13 +377,27 @@ def followers(idea: Idea) -> QuerySet[User]:
     )
 
 
+def _about(idea: Idea, board: IdeasBoardPage | None = None) -> dict:
+    """Notification parameters naming the idea and its board (community.notification_kinds)."""
+    board = board or idea.board
+    return {
+        "title": idea.title,
+        "idea_id": idea.pk,
+        "board": board.title,
+        "board_id": board.pk,
+        "brand_id": board.brand_id,
+    }
+
+
 def _tell_followers(
-    idea: Idea, *, kind: str, message: str, exclude: User | None = None, url: str = ""
+    idea: Idea, *, kind: str, params: dict | None = None, exclude: User | None = None
 ) -> int:
     recipients = followers(idea)
     if exclude is not None:
         recipients = recipients.exclude(pk=exclude.pk)
-    return notify_many(recipients, kind=kind, message=message, url=url or idea.get_absolute_url())
+    return notify_many(
+        recipients, kind=kind, params=params or _about(idea), url=idea.get_absolute_url()
+    )
 
 
 # The brand answers -------------------------------------------------------------------------------
@@ -419,10 +418,6 @@ def _lock_public(idea: Idea) -> Idea:
     if not locked.live:
         raise Conflict(_("Only approved ideas can be answered."))
     return locked
-
-
-def _status_label(status: str) -> str:
-    return str(IdeaStatus(status).label)
 
 
 @transaction.atomic
@@ -460,11 +455,11 @@ def answer_idea(idea: Idea, *, actor: User, status: str, answer: str) -> StatusU
     _tell_followers(
         locked,
         kind="ideas.answer",
-        message=_("%(brand)s answered “%(title)s”: %(status)s.")
-        % {
+        params={
+            **_about(locked),
             "brand": locked.board.brand.name,
-            "title": locked.title,
-            "status": _status_label(status),
+            "status": status,
+            "status_field": "ideas.idea.status",
         },
         exclude=actor,
     )
@@ -522,7 +517,6 @@ def revive_idea(idea: Idea, *, actor: User, answer: str = "") -> StatusUpdate:
     _tell_followers(
         locked,
         kind="ideas.revived",
-        message=_("“%(title)s” is open for support again.") % {"title": locked.title},
         exclude=actor,
     )
     return update
@@ -565,8 +559,6 @@ def _expire(idea: Idea, now: datetime) -> int:
     _tell_followers(
         idea,
         kind="ideas.expired",
-        message=_("“%(title)s” did not reach its stage in time and has expired.")
-        % {"title": idea.title},
     )
     return 1
 
@@ -636,17 +628,18 @@ def merge_ideas(source: Idea, *, into: Idea, actor: User, answer: str = "") -> I
     )
     _shown_changed(source, into)
     wagtail_log(instance=source, action="ideas.merge", user=actor, data={"into": into.pk})
-    message = _("“%(source)s” was merged into “%(target)s”: its supporters now count there.") % {
-        "source": source.title,
-        "target": into.title,
-    }
     recipients = User.objects.filter(is_active=True).filter(
         pk__in=[source.author_id, into.author_id, *source_followers]
     )
     notify_many(
         recipients.exclude(pk=actor.pk),
         kind="ideas.merged",
-        message=message,
+        params={
+            **_about(into),
+            "source": source.title,
+            "source_id": source.pk,
+            "target": into.title,
+        },
         url=into.get_absolute_url(),
     )
     source.status, source.merged_into = IdeaStatus.MERGED, into

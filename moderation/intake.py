@@ -88,8 +88,7 @@ def suspend(
     notify(
         member,
         kind="moderation.suspended",
-        message=_("Your account has been suspended: you cannot post or vote. Reason: %(reason)s")
-        % {"reason": reason},
+        params={"reason": reason},
     )
     return suspension
 
@@ -118,7 +117,6 @@ def lift_suspension(suspension_id: int, *, moderator: User, reason: str = "") ->
     notify(
         suspension.member,
         kind="moderation.reinstated",
-        message=_("Your suspension has been lifted: you can take part again."),
     )
     return suspension
 

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, RevisionMixin
 
@@ -149,6 +150,10 @@ class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     @property
     def moderation_kind_label(self) -> str:
         return str(self._meta.verbose_name)
+
+    def notification_title(self) -> str:
+        """How notifications to its author name this content (the author's own words)."""
+        return str(getattr(self, "title", "") or "") or Truncator(str(self)).chars(60)
 
 
 class ModerationItemStatus(models.TextChoices):

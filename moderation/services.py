@@ -134,6 +134,20 @@ def _content_of(item: ModerationItem) -> ModeratedModel | None:
     return item.content_type.model_class().objects.filter(pk=item.object_id).first()
 
 
+def _about(obj: ModeratedModel | None, item: ModerationItem | None = None) -> dict:
+    """Notification parameters naming the content (rendered in the reader's language)."""
+    if obj is None:
+        model = item.content_type.model_class() if item is not None else None
+        return {"model": model._meta.label_lower if model else "", "title": ""}
+    brand_id, _scope = obj.moderation_scope()
+    return {
+        "model": obj._meta.label_lower,
+        "title": obj.notification_title(),
+        "object_id": obj.pk,
+        "brand_id": brand_id,
+    }
+
+
 def _url_for_author(obj: ModeratedModel | None) -> str:
     getter = getattr(obj, "get_absolute_url", None)
     return getter() if getter else ""
@@ -158,7 +172,7 @@ def approve(item_id: int, *, moderator: User, reason: str = "") -> ModerationIte
     notify(
         item.author,
         kind="moderation.approved",
-        message=_("Your %(kind)s was approved and is now public.") % {"kind": kind},
+        params=_about(obj, item),
         url=_url_for_author(obj),
     )
     return item
@@ -203,19 +217,10 @@ def reject(
         summary=kind,
         reason=reason,
     )
-    if item.is_edit:
-        message = _(
-            "Your edit of your %(kind)s was not approved (the approved version stays public). "
-            "Reason: %(reason)s"
-        )
-    else:
-        message = _(
-            "Your %(kind)s was not approved. Reason: %(reason)s You can fix it and resubmit it."
-        )
     notify(
         item.author,
-        kind="moderation.rejected",
-        message=message % {"kind": kind, "reason": reason},
+        kind="moderation.edit_rejected" if item.is_edit else "moderation.rejected",
+        params={**_about(obj, item), "reason": reason},
         url=_url_for_author(obj),
     )
     return item
@@ -308,11 +313,7 @@ def remove_content(obj: ModeratedModel, *, moderator: User, reason: str) -> Mode
     notify(
         obj.author,
         kind="moderation.removed",
-        message=_(
-            "Your %(kind)s was removed by a moderator. Reason: %(reason)s "
-            "You can fix it and resubmit it."
-        )
-        % {"kind": kind, "reason": reason},
+        params={**_about(obj), "reason": reason},
         url=_url_for_author(obj),
     )
     return obj

@@ -21,10 +21,11 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from community.emails import member_language
 from community.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from community.images import private_storage
 from community.models import Follow, Notification, Referral, User
@@ -60,7 +61,12 @@ def request_export(user: User) -> DataExport:
 
 
 def account_data(user: User) -> dict:
-    """The account's own section of the export."""
+    """The account's own section of the export (notifications in the member's language)."""
+    with translation.override(member_language(user)):
+        notifications = [
+            {"kind": n.kind, "message": n.text, "url": n.url, "created_at": n.created_at}
+            for n in Notification.objects.filter(recipient=user)
+        ]
     return {
         "name": "account",
         "records": {
@@ -70,6 +76,8 @@ def account_data(user: User) -> dict:
             "email": user.email,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
+            "language": user.language,
+            "emails_turned_off": user.emails_off,
             "email_addresses": [
                 {"email": e.email, "verified": e.verified, "primary": e.primary}
                 for e in EmailAddress.objects.filter(user=user)
@@ -87,10 +95,7 @@ def account_data(user: User) -> dict:
                 {"brand": f.brand.name, "since": f.created_at}
                 for f in Follow.objects.filter(user=user).select_related("brand")
             ],
-            "notifications": [
-                {"kind": n.kind, "message": n.message, "url": n.url, "created_at": n.created_at}
-                for n in Notification.objects.filter(recipient=user)
-            ],
+            "notifications": notifications,
             "referrals": {
                 "brought": [
                     {"member": r.new_member.public_name, "created_at": r.created_at}
@@ -145,8 +150,7 @@ def build_export(export_id: int) -> DataExport | None:
     notify(
         user,
         kind="privacy.export_ready",
-        message=_("Your data is ready to download until %(date)s.")
-        % {"date": timezone.localtime(export.expires_at).strftime("%Y-%m-%d %H:%M")},
+        params={"date": export.expires_at.isoformat()},
         url=export_link(export),
     )
     return export

@@ -29,6 +29,9 @@ class Profile(ModeratedModel):
     def __str__(self) -> str:
         return str(_("Profile of %(name)s") % {"name": self.author.username})
 
+    def notification_title(self) -> str:
+        return self.author.username
+
     def get_absolute_url(self) -> str:
         return reverse("community:member", args=[self.author.username])
 

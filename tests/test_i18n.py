@@ -3,6 +3,7 @@ footer's language switcher changes the language."""
 
 import ast
 import gettext
+import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -128,3 +129,63 @@ def test_the_language_link_goes_back_only_to_this_site_and_ignores_unknown_langu
     )
     assert response.status_code == 302 and response["Location"] == "/"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+# Every translatable string in the code is in the catalogue, translated ----------------------------
+def untranslated_after_makemessages(source: Path, locale: Path, tmp_path: Path) -> list[str]:
+    """Run makemessages for Italian over a copy of `source` with a copy of the `locale` folder
+    (makemessages writes to the catalogue nearest each file, so it must not see the real one),
+    and list the msgids missing a translation (new strings) or fuzzy (changed strings)."""
+    import shutil
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    project = tmp_path / "project"
+    shutil.copytree(
+        source,
+        project,
+        ignore=shutil.ignore_patterns(".*", "data", "media", "node_modules", "locale", "*.pyc"),
+    )
+    shutil.copytree(locale, project / "locale")
+    previous = Path.cwd()
+    try:
+        os.chdir(project)
+        with override_settings(LOCALE_PATHS=[project / "locale"]):
+            call_command("makemessages", locale=["it"], no_obsolete=True, verbosity=0)
+    finally:
+        os.chdir(previous)
+    entries = parse_po(project / "locale" / "it" / "LC_MESSAGES" / "django.po")[1:]
+    return [
+        e["msgid"]
+        for e in entries
+        if "fuzzy" in e["flags"] or not all(e[k] for k in e if k.startswith("msgstr"))
+    ]
+
+
+def test_every_string_in_templates_and_python_is_translated(tmp_path):
+    missing = untranslated_after_makemessages(
+        Path(settings.BASE_DIR), PO_FILE.parent.parent.parent, tmp_path
+    )
+    assert missing == [], (
+        "Untranslated strings: run makemessages -l it and fill the Italian msgstr (HELPERS.md)"
+    )
+
+
+def test_the_check_reports_a_planted_untranslated_string(tmp_path):
+    source = tmp_path / "planted"
+    (source / "templates").mkdir(parents=True)
+    (source / "templates" / "planted.html").write_text(
+        '{% load i18n %}<p>{% translate "Planted in a template" %}</p>'
+        '<p>{% translate "Search" %}</p>',
+        encoding="utf-8",
+    )
+    (source / "planted.py").write_text(
+        'from django.utils.translation import gettext as _\n\nHELP = _("Planted in Python")\n',
+        encoding="utf-8",
+    )
+    missing = untranslated_after_makemessages(
+        source, PO_FILE.parent.parent.parent, tmp_path / "out"
+    )
+    assert "Planted in a template" in missing and "Planted in Python" in missing
+    assert "Search" not in missing  # already translated in the catalogue

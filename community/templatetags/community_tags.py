@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from community.models import Brand, Follow
 from community.referrals import share_url
@@ -62,3 +67,13 @@ def page_brand(context):
 @register.simple_tag
 def brand_stylesheet_url(brand) -> str:
     return reverse("community:brand_theme", args=[brand.slug]) + "?v=" + theme_version(brand)
+
+@register.filter
+def ago(when) -> str:
+    """How long ago, for people: "just now" under a minute, else "5 minutes ago" (the largest
+    unit only), in the active language."""
+    if not when:
+        return ""
+    if timezone.now() - when < timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(when, depth=1)}

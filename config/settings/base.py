@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "community.middleware.member_language_middleware",
     "config.security.PrivateCacheMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "community.middleware.ControlCharacterMiddleware",
@@ -290,6 +291,10 @@ LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Rome")
 USE_I18N = True
+# Our own date formats per language (config/formats/<lang>/formats.py), over Django's.
+# Not USE_THOUSAND_SEPARATOR: it would group every number in templates (ids, years); counts
+# shown to people use `intcomma` instead.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -409,7 +414,10 @@ COCREO_ADMIN_CONTENT_SECURITY_POLICY = {
     }
 }
 
-WAGTAIL_SITE_NAME = "Cocreo"
+# The site's name, in email subjects (allauth's too) and layouts: never a host and port.
+COCREO_SITE_NAME = env.str("SITE_NAME", default="Cocreo")
+WAGTAIL_SITE_NAME = COCREO_SITE_NAME
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{COCREO_SITE_NAME}] "
 # Avatars in the admin are ours: members' email hashes never go to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The site's public address, for links in emails.

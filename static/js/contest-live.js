@@ -11,7 +11,7 @@
     document.querySelectorAll('[data-entry-id="' + entryId + '"] .votes').forEach(function (box) {
       var count = box.querySelector("[data-vote-count]");
       var noun = box.querySelector("[data-vote-noun]");
-      if (count) count.textContent = votes;
+      if (count) count.textContent = Number(votes).toLocaleString(document.documentElement.lang);
       if (noun && box.dataset.votesLabelOne) {
         noun.textContent = votes === 1 ? box.dataset.votesLabelOne : box.dataset.votesLabelMany;
       }

@@ -118,7 +118,7 @@ class TestOpeningAnnouncements:
         notifications = Notification.objects.filter(kind="brand_opening")
         assert sorted(n.recipient_id for n in notifications) == sorted(f.pk for f in followers)
         first = notifications.first()
-        assert first.message == "Aurora has just opened “Spring cups”: take part!"
+        assert first.text == "Aurora has just opened “Spring cups”: take part!"
         assert first.url == contest.url
         assert not Notification.objects.filter(recipient__in=[outsider, other_brand_follower])
         assert sorted(m.to[0] for m in mailoutbox) == sorted(f.email for f in followers)

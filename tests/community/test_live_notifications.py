@@ -44,20 +44,25 @@ async def test_each_member_hears_only_about_their_own_notifications():
     assert (await collect(bob_socket, 0.5))[0]["unread"] == 0
 
     await database_sync_to_async(notify)(
-        alice, kind="test", message="Your entry was approved.", email=False
+        alice,
+        kind="moderation.approved",
+        params={"model": "contests.entry", "title": "Aurora"},
+        email=False,
     )
     [event] = await collect(alice_socket, 1.0)
     assert event["unread"] == 1
-    assert event["latest"][0]["message"] == "Your entry was approved."
+    assert event["latest"][0]["message"] == "Your entry “Aurora” was approved and is now public."
     assert await collect(bob_socket, 0.5) == []
 
     await database_sync_to_async(notify_many)(
-        [alice, bob], kind="test", message="Results are out.", email=False
+        [alice, bob], kind="contest.results", params={"contest": "Tazza"}, email=False
     )
     assert (await collect(alice_socket, 1.0))[0]["unread"] == 2
     bob_event = (await collect(bob_socket, 1.0))[0]
     assert bob_event["unread"] == 1
-    assert [n["message"] for n in bob_event["latest"]] == ["Results are out."]
+    assert [n["message"] for n in bob_event["latest"]] == [
+        "The results of “Tazza” are out. Thank you for taking part!"
+    ]
 
     await database_sync_to_async(mark_all_read)(alice)
     assert (await collect(alice_socket, 1.0))[0]["unread"] == 0

@@ -257,7 +257,7 @@ def test_a_failed_email_is_retried_until_it_is_sent(settings, django_capture_on_
     FlakyEmailBackend.failures = 2
     member = factories.UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        notify(member, kind="test", message="Your cup was approved.")
+        notify(member, kind="moderation.reinstated")
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert FlakyEmailBackend.failures == 0
 
@@ -278,7 +278,7 @@ def test_email_retries_wait_longer_each_time_then_fail_visibly(
     settings.COCREO_EMAIL_ATTEMPTS, settings.COCREO_EMAIL_RETRY_SECONDS = 3, 60
     member = factories.UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        notify(member, kind="test", message="Your cup was approved.")
+        notify(member, kind="moderation.reinstated")
     emails = DBTaskResult.objects.filter(task_path__endswith="send_notification_emails")
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:

@@ -72,7 +72,7 @@ def test_winners_and_every_participant_are_notified_once(staff):
         other.author_id: "contest.community_choice",
         pending.author_id: "contest.results",
     }
-    assert "won place 1" in contest_notifications.get(recipient=winner.author).message
+    assert "won place 1" in contest_notifications.get(recipient=winner.author).text
     services.pick_winners(contest, staff=staff, entry_ids=[other.pk], reason="Typo in ranks.")
     # The correction tells only those whose award changed (security/test_winner_changes.py).
     changed = contest_notifications.filter(kind="contest.results_changed")

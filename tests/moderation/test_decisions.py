@@ -37,7 +37,7 @@ def test_approval_is_logged_and_the_author_told_on_site_and_by_email(
     log = ModerationLogEntry.objects.get(action=LogAction.APPROVE, item=item)
     assert (log.actor, log.member, log.object_id) == (moderator, entry.author, entry.pk)
     note = Notification.objects.get(recipient=entry.author, kind="moderation.approved")
-    assert "approved" in note.message and note.url == entry.get_absolute_url()
+    assert "approved" in note.text and note.url == entry.get_absolute_url()
     assert [m.to for m in mail.outbox] == [[entry.author.email]]
 
 
@@ -54,7 +54,7 @@ def test_rejection_with_a_managed_reason_and_free_text(contest, moderator):
     expected = "Shows a third-party logo.\nRemove the cup brand."
     assert (entry.moderation_status, entry.moderation_reason) == ("rejected", expected)
     note = Notification.objects.get(recipient=entry.author, kind="moderation.rejected")
-    assert expected in note.message
+    assert expected in note.text
     assert ModerationLogEntry.objects.get(action=LogAction.REJECT).reason == expected
 
 
@@ -85,7 +85,7 @@ def test_removal_unpublishes_logs_and_tells_the_author(contest, moderator):
     assert not entry.live and entry.moderation_status == ModerationStatus.REMOVED
     assert not Entry.objects.public().filter(pk=entry.pk).exists()
     assert ModerationLogEntry.objects.filter(action=LogAction.REMOVE, object_id=entry.pk).exists()
-    assert "Copied from a shop." in Notification.objects.get(kind="moderation.removed").message
+    assert "Copied from a shop." in Notification.objects.get(kind="moderation.removed").text
     with pytest.raises(Conflict):
         services.remove_content(entry, moderator=moderator, reason="again")
 
@@ -132,8 +132,9 @@ def test_rejected_edit_keeps_the_approved_version_and_says_so(contest, moderator
     item = services.submit_for_moderation(entry, user=entry.author)
     services.reject(item.pk, moderator=moderator, reason="Keep the old title.")
     assert Entry.objects.public().get(pk=entry.pk).title == "Original"
-    note = Notification.objects.get(kind="moderation.rejected")
-    assert "approved version stays public" in note.message
+    note = Notification.objects.get(kind="moderation.edit_rejected")
+    assert "Your edit of your entry “Original” was not approved" in note.text
+    assert "approved version stays public" in note.next_step
 
 
 def test_bulk_approve_and_reject(contest, moderator):

@@ -49,7 +49,7 @@ def test_the_service_requires_a_reason_and_logs_and_tells(announced, staff):
     assert entry.object_id == contest.pk and entry.summary == contest.title
     # A lost first place, C won it; B kept the same mention and is not bothered.
     assert changed_recipients() == {first.author_id, third.author_id}
-    message = Notification.objects.filter(kind="contest.results_changed").first().message
+    message = Notification.objects.filter(kind="contest.results_changed").first().text
     assert "Entry A broke rule 4." in message
 
 
