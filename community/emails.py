@@ -11,26 +11,23 @@ from django.utils.translation import gettext as _
 
 from community.models import Brand, Notification, User
 from community.notification_kinds import CATEGORIES, category_of
+from community.theming import brand_theme
 
 UNSUBSCRIBE_SALT = "cocreo.emails.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 365  # a link in an old email still works for a year
 
+
 # Cocreo's own colours (static/css): the default when the email is about no particular brand.
-DEFAULT_THEME = {
-    "primary": "#b3261e",
-    "on_primary": "#ffffff",
-    "accent": "#1d1d1f",
-    "font_family": "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
-    "logo_url": "",
-    "brand_name": "",
-}
-
-
 def email_theme(brand: Brand | None = None) -> dict:
-    """The colours and names an email is dressed in (keys of DEFAULT_THEME)."""
-    theme = dict(DEFAULT_THEME)
-    theme["brand_name"] = brand.name if brand is not None else settings.COCREO_SITE_NAME
-    return theme
+    """The brand's look (Cocreo's without a brand) for an email: its colours, the logo at an
+    absolute address, and the name shown when there is no logo. Links use `primary_text`, the
+    primary colour darkened until it reads on white."""
+    theme = brand_theme(brand)
+    return {
+        **theme,
+        "logo_url": absolute(theme["logo_url"]) if theme["logo_url"] else "",
+        "brand_name": brand.name if brand is not None else settings.COCREO_SITE_NAME,
+    }
 
 
 def site_subject(subject: str) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from community import emails
 from community.models import User
 from community.notifications import notify
+from community.theming import brand_theme
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,8 @@ def test_a_notification_email_names_its_subject_and_says_what_next(
         assert "Your entry “Aurora” won place 1 in “Tazza d'autore”!" in body
         assert "The brand will contact you about your prize." in body
         assert "http://127.0.0.1:8000/contests/tazza/results/" in body
-    assert "<table" in html and "#b3261e" in html  # the layout, in Cocreo's colours
+    cocreo = brand_theme(None)["primary"]
+    assert "<table" in html and f"background:{cocreo}" in html  # the layout, in Cocreo's colours
 
 
 def test_the_email_speaks_the_recipients_language(django_capture_on_commit_callbacks):
@@ -137,3 +139,14 @@ def test_allauths_confirmation_uses_the_site_name_our_layout_and_language():
     assert "Un saluto da Cocreo!" in text
     assert "Benvenuto su Cocreo!" in html and 'lang="it"' in html
     assert "/accounts/confirm-email/" in html
+
+
+def test_a_brands_email_wears_the_brands_colours(django_capture_on_commit_callbacks):
+    brand = factories.default_brand()
+    brand.primary_color, brand.accent_color = "#0f5e45", "#f4c95d"
+    brand.save()
+    member = factories.UserFactory()
+    send(member, params={**WON, "brand_id": brand.pk}, capture=django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    _, html = parts(message)
+    assert "background:#0f5e45" in html and brand.name in html
