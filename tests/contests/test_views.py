@@ -163,7 +163,7 @@ class TestVotingPages:
         member_client.post(self.vote_url(entry), {"action": "vote"})
         assert Vote.objects.filter(entry=entry, voter=member).count() == 1
         gallery = member_client.get(entry.contest.url).content.decode()
-        assert "Withdraw vote" in gallery
+        assert "Voted ✓ — withdraw vote" in gallery
         member_client.post(self.vote_url(entry), {"action": "withdraw"})
         assert not Vote.objects.exists()
 
