@@ -451,7 +451,12 @@ def _support_state(user, idea: Idea, now) -> dict:
     return state
 
 
-def _in_place(request, board, idea, *, message, error, status, fallback_anchor):
+def _milestones(idea: Idea) -> tuple:
+    """What a support can change on the idea page outside its support box (status, timeline)."""
+    return (idea.status, idea.goal_reached_at, idea.stages_cleared)
+
+
+def _in_place(request, board, idea, *, message, error, status, fallback_anchor, before=None):
     """Answer an action on an idea: htmx gets the box that changed (the board's card or the
     idea page's support box) with the outcome in place; a plain POST redirects back to it."""
     if not htmx.is_htmx(request):
@@ -460,7 +465,6 @@ def _in_place(request, board, idea, *, message, error, status, fallback_anchor):
         elif message:
             messages.success(request, message)
         return redirect(_next_url(request, f"{idea.get_absolute_url()}#{fallback_anchor}"))
-    shown_before = idea.status
     idea = _load_idea(request, board, idea.pk)  # counts as they are now
     now = timezone.now()
     _decorate([idea], board, _with_stages(board), now)
@@ -480,7 +484,7 @@ def _in_place(request, board, idea, *, message, error, status, fallback_anchor):
     else:
         template = "ideas/includes/support_box.html"
     response = htmx.fragment(request, template, context, status=status)
-    if template.endswith("support_box.html") and idea.status != shown_before:
+    if template.endswith("support_box.html") and before and _milestones(idea) != before:
         # The support moved the idea on (goal reached): its status and timeline elsewhere on
         # the page changed too, so the page reloads, the outcome waiting as a message.
         if message:
@@ -503,6 +507,7 @@ def _attempt(request, action) -> tuple[str | None, int, Exception | None]:
 
 
 def _support(request, board, idea):
+    before = _milestones(idea)
     changed = []
     error, status, refused = _attempt(
         request, lambda: changed.append(services.support_idea(idea, member=request.user))
@@ -520,11 +525,13 @@ def _support(request, board, idea):
         error=error,
         status=status,
         fallback_anchor=f"support-box-{idea.pk}",
+        before=before,
     )
     return htmx.with_retry_after(response, refused)
 
 
 def _unsupport(request, board, idea):
+    before = _milestones(idea)
     changed = []
     error, status, refused = _attempt(
         request, lambda: changed.append(services.withdraw_support(idea, member=request.user))
@@ -538,6 +545,7 @@ def _unsupport(request, board, idea):
         error=error,
         status=status,
         fallback_anchor=f"support-box-{idea.pk}",
+        before=before,
     )
     return htmx.with_retry_after(response, refused)
 

@@ -24,6 +24,14 @@ def no_page_errors(context):
     assert context.page_errors == []
 
 
+def assert_scroll_kept(page, before: float, card) -> None:
+    """No jump: the page stays where it was (a reload or a full swap would go back to the top);
+    Chrome's scroll anchoring may move it by the few pixels of the note added to the card."""
+    after = page.evaluate("window.scrollY")
+    assert abs(after - before) < 40, (before, after)
+    expect(card.get_by_role("heading")).to_be_in_viewport()
+
+
 def test_vote_and_withdraw_in_place_without_a_reload_keeping_the_scroll(new_context):
     contest = factories.make_contest("voting", title="Scroll cup")
     entries = [factories.make_entry(contest, title=f"Design {n}") for n in range(4)]
@@ -44,7 +52,7 @@ def test_vote_and_withdraw_in_place_without_a_reload_keeping_the_scroll(new_cont
     expect(card.locator("[data-vote-count]")).to_have_text("1")
     expect(card).to_contain_text("Thank you for voting!")
     assert page.evaluate("window.__noReload") == "still here"
-    assert abs(page.evaluate("window.scrollY") - before) <= 2
+    assert_scroll_kept(page, before, card)
     expect(voted).to_be_focused()  # focus stays on the toggle
     assert Vote.objects.filter(entry=entries[-1]).count() == 1
 
@@ -55,7 +63,7 @@ def test_vote_and_withdraw_in_place_without_a_reload_keeping_the_scroll(new_cont
     expect(card.locator("[data-vote-count]")).to_have_text("0")
     expect(card).to_contain_text("Your vote has been withdrawn.")
     assert page.evaluate("window.__noReload") == "still here"
-    assert abs(page.evaluate("window.scrollY") - before) <= 2
+    assert_scroll_kept(page, before, card)
     assert not Vote.objects.exists()
     no_page_errors(context)
 
@@ -96,12 +104,13 @@ def test_the_lightbox_shows_every_view_with_the_keyboard(new_context):
     caption = dialog.locator("[data-lightbox-caption]")
     expect(caption).to_have_text("Image 1 of 3")
     image = dialog.locator("[data-lightbox-image]")
-    expect(image).to_have_attribute("src", re.compile(rf"/{entry.pk}/1600"))
+    expect(image).to_have_attribute("src", re.compile(rf"/entries/{entry.pk}/image/1600/$"))
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
     page.keyboard.press("ArrowRight")
     expect(caption).to_have_text("Image 2 of 3")
+    expect(image).to_have_attribute("src", re.compile(rf"/entries/{entry.pk}/image/2/1600/$"))
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     expect(caption).to_have_text("Image 3 of 3")  # wraps around
