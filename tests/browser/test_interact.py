@@ -21,7 +21,12 @@ pytestmark = [
 
 
 def no_page_errors(context):
+    """No script error, and no CSP violation (htmx and our scripts need no inline code or
+    eval). Django's live server speaks no WebSocket: the live layer's failed connection is
+    expected there."""
     assert context.page_errors == []
+    console = [e for e in context.console_errors if "WebSocket connection to" not in e]
+    assert console == []
 
 
 def assert_scroll_kept(page, before: float, card) -> None:

@@ -14,6 +14,7 @@ from contests.models import Entry
 from moderation.models import Report
 from tests import factories
 from tests.conftest import client_for
+from tests.contests.test_vote_in_place import still_clock
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -60,8 +61,11 @@ def test_a_refused_comment_keeps_its_text_in_the_box(entry, member):
 @override_settings(COCREO_RATE_LIMITS={"comment": "1/m"})
 def test_a_rate_limited_comment_is_a_429_in_place_with_its_text(entry, member):
     client = client_for(member)
-    client.post(reverse("comments:post"), comment_data(entry, "First"), **HX)
-    response = client.post(reverse("comments:post"), comment_data(entry, "Second thought"), **HX)
+    with still_clock():
+        client.post(reverse("comments:post"), comment_data(entry, "First"), **HX)
+        response = client.post(
+            reverse("comments:post"), comment_data(entry, "Second thought"), **HX
+        )
     assert response.status_code == 429 and response[FRAGMENT_HEADER] == "1"
     html = response.content.decode()
     assert "Too many attempts" in html and ">\nSecond thought</textarea>" in html

@@ -1,7 +1,11 @@
 """Voting in place (htmx): an htmx request gets the vote box as it is now, a plain POST still
 redirects back to the card; refusals are shown in place with their status."""
 
+import time
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client, override_settings
 
 from community.htmx import FRAGMENT_HEADER
@@ -11,6 +15,13 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def still_clock():
+    """The clock stopped in the middle of the current minute: a "1/m" rate limit's window
+    cannot turn between two requests of a test (contest dates are days apart)."""
+    middle = datetime.fromtimestamp(time.time() // 60 * 60 + 30, tz=UTC)
+    return time_machine.travel(middle, tick=False)
 
 
 @pytest.fixture
@@ -117,6 +128,11 @@ def test_own_entry_and_budget_refusals_keep_their_status(member_client, member):
 
 @override_settings(COCREO_RATE_LIMITS={"vote": "1/m"})
 def test_rate_limit_is_shown_in_place_with_429(entry, member_client):
+    with still_clock():
+        rate_limited_vote(entry, member_client)
+
+
+def rate_limited_vote(entry, member_client):
     card_post(member_client, entry, **HX)
     response = card_post(member_client, entry, action="withdraw", **HX)
     assert response.status_code == 429
@@ -183,3 +199,12 @@ def test_other_members_voted_state_is_their_own(entry, member_client):
     card_post(client_for(other), entry, **HX)
     html = member_client.get(entry.contest.url).content.decode()
     assert f'id="vote-button-{entry.pk}" name="action" value="vote"' in html
+
+
+def test_htmx_runs_from_our_files_without_eval(entry, member_client):
+    html = member_client.get(entry.contest.url).content.decode()
+    assert '<script src="/static/vendor/htmx/htmx.min.js" defer></script>' in html
+    assert '"allowEval": false' in html and '"allowScriptTags": false' in html
+    assert '"includeIndicatorStyles": false' in html
+    assert "hx-on" not in html and "hx-vars" not in html and "js:" not in html
+    assert f'hx-post="{entry.get_absolute_url()}vote/"' in html
