@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -11,8 +12,11 @@ from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.rules import can_edit
+from comments.templatetags.comments_tags import thread_context
+from community import htmx
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
+from community.ratelimits import RateLimited
 
 
 def _form_again(request, form, *, target, action: str, heading: str, status: int, **extra):
@@ -31,7 +35,6 @@ def _refused(form, refused: ActionRefused) -> int:
     return refused.status
 
 
-@login_required
 @require_POST
 def post_comment(request):
     ct_id, target_id = (
@@ -45,6 +48,9 @@ def post_comment(request):
     target = model.objects.public().filter(pk=target_id).first()
     if target is None or not services.is_commentable(target):
         raise Http404
+    if not request.user.is_authenticated:
+        login = redirect_to_login(f"{target.get_absolute_url()}#comments")
+        return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
     parent_id = parse_id(request.POST.get("parent"))
     form = CommentForm(request.POST)
     status = 400
@@ -53,17 +59,37 @@ def post_comment(request):
             comment = services.post_comment(
                 target, author=request.user, body=form.cleaned_data["body"], parent=parent_id
             )
-        except ActionRefused as refused:
-            status = _refused(form, refused)
+        except (ActionRefused, RateLimited) as refused:
+            if not htmx.is_htmx(request):
+                if isinstance(refused, RateLimited):
+                    raise
+                status = _refused(form, refused)
+            else:
+                status = htmx.refusal(refused)[1]
+                form.add_error(None, refused.message)
         else:
             if comment.official:
-                messages.success(request, _("Your answer is published for the brand."))
+                message = _("Your answer is published for the brand.")
             else:
-                messages.success(
-                    request, _("Thank you! Your comment will appear once a moderator approves it.")
-                )
+                message = _("Thank you! Your comment will appear once a moderator approves it.")
+            if htmx.is_htmx(request):
+                context = thread_context(request, target, comment_message=message)
+                return htmx.fragment(request, "comments/includes/thread.html", context)
+            messages.success(request, message)
             back = f"{target.get_absolute_url()}#comments"
             return redirect(comment.get_absolute_url() if comment.live else back)
+    if htmx.is_htmx(request):
+        # The thread again, the refused text still in its box with the reason beside it.
+        extra = {"form": form}
+        if parent_id:
+            errors = [e for errors in form.errors.values() for e in errors]
+            extra = {
+                "reply_parent": parent_id,
+                "reply_body": request.POST.get("body", ""),
+                "reply_error": " ".join(errors),
+            }
+        context = thread_context(request, target, **extra)
+        return htmx.fragment(request, "comments/includes/thread.html", context, status=status)
     heading = _("Reply") if parent_id else _("Comment")
     return _form_again(
         request,

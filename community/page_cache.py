@@ -16,7 +16,8 @@ Pages that show one of the visitor orders (the shuffled gallery during voting, s
 `visitor_order`) are stored once per order; a marker under the plain key says so.
 
 A page is served from or stored in the cache only when it is safe to share it:
-- the request is a GET or HEAD by an anonymous visitor with no messages waiting, and has only
+- the request is a GET or HEAD by an anonymous visitor with no messages waiting, is not an htmx
+  request (those get fragments), and has only
   query parameters the page declares (others are rendered, never cached);
 - the response is a 200 that sets no cookie, did not ask for a CSRF token (so no visitor's
   token is ever in it), did not write the session, is not private/no-store, and its Wagtail page
@@ -162,6 +163,8 @@ def forbid(request) -> None:
 def _is_shareable_request(request) -> bool:
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
+    if "HX-Request" in request.headers:
+        return False  # an htmx request gets a fragment: never stored as, nor served, a page
     if request.path.startswith(tuple(settings.PAGE_CACHE_SKIP_PREFIXES)):
         return False
     return len(get_messages(request)) == 0

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,11 +15,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail import hooks
 
-from community import services
+from community import htmx, services
 from community.emails import read_unsubscribe_token
 from community.errors import ActionRefused
 from community.forms import MemberSettingsForm
-from community.models import Brand, User
+from community.models import Brand, Follow, User
 from community.notification_kinds import CATEGORIES
 from community.notifications import mark_all_read, mark_read
 from community.referrals import referral_count, remember_share
@@ -66,24 +67,41 @@ def _next_url(request, fallback: str) -> str:
     return fallback
 
 
-@login_required
 @require_POST
 def follow(request, slug: str):
     brand = get_object_or_404(Brand, slug=slug)
     fallback = brand.page.url if hasattr(brand, "page") else "/"
+    if not request.user.is_authenticated:
+        login = redirect_to_login(fallback)
+        return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
+    error = None
+    status = 200
     try:
         if request.POST.get("action") == "unfollow":
             services.unfollow_brand(request.user, brand)
-            messages.success(request, _("You no longer follow %(brand)s.") % {"brand": brand})
+            message = _("You no longer follow %(brand)s.") % {"brand": brand}
         else:
             services.follow_brand(request.user, brand)
-            messages.success(
-                request,
-                _("You follow %(brand)s: we will tell you when its next contest opens.")
-                % {"brand": brand},
-            )
+            message = _("You follow %(brand)s: we will tell you when its next contest opens.") % {
+                "brand": brand
+            }
     except ActionRefused as refused:
-        messages.error(request, refused.message)
+        error, status = refused.message, refused.status
+    if htmx.is_htmx(request):
+        context = {
+            "brand": brand,
+            "following": Follow.objects.filter(user=request.user, brand=brand).exists(),
+            "next_path": _next_url(request, fallback),
+            "action_message": None if error else message,
+            "action_error": error,
+        }
+        return htmx.fragment(
+            request, "community/includes/follow_button.html", context, status=status
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
     return redirect(_next_url(request, fallback))
 
 

@@ -9,11 +9,12 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from community import page_cache
+from community import htmx, page_cache
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
 from community.network import client_network
+from community.ratelimits import RateLimited
 from community.rules import is_moderator
 from contests import gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
@@ -25,6 +26,7 @@ from contests.models import (
     ContestPage,
     Entry,
     Vote,
+    VoteStatus,
     VotingMethod,
     contest_results_tag,
     contest_tag,
@@ -94,11 +96,14 @@ def contest_gallery(request, contest: ContestPage):
     voted_ids: set[int] = set()
     own_submissions = []
     if request.user.is_authenticated:
-        voted_ids = set(
+        my_votes = dict(
             Vote.objects.filter(voter=request.user, entry__in=[e.pk for e in page]).values_list(
-                "entry_id", flat=True
+                "entry_id", "status"
             )
         )
+        voted_ids = set(my_votes)
+        for entry in page:
+            entry.vote_held = my_votes.get(entry.pk) == VoteStatus.HELD
         own_submissions = list(
             Entry.objects.filter(contest=contest, author=request.user, live=False).order_by(
                 "-created_at"
@@ -314,34 +319,12 @@ def entry_detail(request, contest: ContestPage, entry_id: int):
         contest=contest,
     )
     entry.contest = contest  # the routed page: its phase is computed once
-    phase = contest.phase
     is_own = request.user.is_authenticated and entry.author_id == request.user.pk
-    my_vote = (
-        Vote.objects.filter(entry=entry, voter=request.user).first()
-        if request.user.is_authenticated
-        else None
-    )
-    now = timezone.now()
     return contest.render(
         request,
         template="contests/entry_detail.html",
         context_overrides={
-            "entry": entry,
-            "phase": phase,
-            "has_voted": my_vote is not None,
-            "my_score": my_vote.score if my_vote else None,
-            "scoring": contest.voting_method == VotingMethod.SCORE,
-            "score_choices": range(SCORE_MIN, SCORE_MAX + 1),
-            "totals_public": contest.totals_public_at(now),
-            "average": services.vote_totals(entry)["average"]
-            if contest.voting_method == VotingMethod.SCORE and contest.totals_public_at(now)
-            else None,
-            "votes_left": services.votes_left(contest, request.user)
-            if phase == Phase.VOTING
-            else None,
-            "vote_refusal": _refusal(rules.check_can_vote, request.user, entry)
-            if request.user.is_authenticated and entry.live
-            else None,
+            **_entry_vote_context(request, contest, entry),
             "is_own": is_own,
             "can_change": is_own and contest.submissions_open_at_moment(timezone.now()),
             "images": [
@@ -353,18 +336,95 @@ def entry_detail(request, contest: ContestPage, entry_id: int):
     )
 
 
+def _entry_vote_context(request, contest: ContestPage, entry: Entry) -> dict:
+    """What the entry page's vote box shows (contests/includes/vote_box.html)."""
+    now = timezone.now()
+    phase = contest.phase_at(now)
+    user = request.user
+    my_vote = None
+    if user.is_authenticated:
+        my_vote = Vote.objects.filter(entry=entry, voter=user).first()
+    return {
+        "entry": entry,
+        "page": contest,
+        "phase": phase,
+        "has_voted": my_vote is not None,
+        "held": my_vote is not None and my_vote.status == VoteStatus.HELD,
+        "my_score": my_vote.score if my_vote else None,
+        "scoring": contest.voting_method == VotingMethod.SCORE,
+        "score_choices": range(SCORE_MIN, SCORE_MAX + 1),
+        "totals_public": contest.totals_public_at(now),
+        "average": services.vote_totals(entry)["average"]
+        if contest.voting_method == VotingMethod.SCORE and contest.totals_public_at(now)
+        else None,
+        "votes_left": services.votes_left(contest, user) if phase == Phase.VOTING else None,
+        "vote_refusal": _refusal(rules.check_can_vote, user, entry)
+        if user.is_authenticated and entry.live
+        else None,
+        "is_own": user.is_authenticated and entry.author_id == user.pk,
+    }
+
+
+def _vote_fragment(request, contest: ContestPage, entry_id: int, *, message, error, status):
+    """The htmx answer to a vote: the card's or the entry page's vote box, as it is now."""
+    entry = (
+        Entry.objects.public()
+        .with_vote_counts()
+        .select_related("author")
+        .get(pk=entry_id, contest=contest)
+    )
+    entry.contest = contest
+    if request.POST.get("fragment") == "card":
+        now = timezone.now()
+        vote = Vote.objects.filter(entry=entry, voter=request.user).first()
+        phase = contest.phase_at(now)
+        context = {
+            "entry": entry,
+            "page": contest,
+            "can_vote": phase == Phase.VOTING,
+            "scoring": contest.voting_method == VotingMethod.SCORE,
+            "totals_public": contest.totals_public_at(now),
+            "voted": vote is not None,
+            "held": vote is not None and vote.status == VoteStatus.HELD,
+            "votes_left": services.votes_left(contest, request.user)
+            if phase == Phase.VOTING
+            else None,
+            "oob": True,
+            "next_path": _same_site_path(request, contest.url).split("#")[0],
+        }
+        template = "contests/includes/vote_card.html"
+    else:
+        context = _entry_vote_context(request, contest, entry)
+        template = "contests/includes/vote_box.html"
+    context.update(vote_message=message, vote_error=error)
+    return htmx.fragment(request, template, context, status=status)
+
+
+def _same_site_path(request, fallback: str) -> str:
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return fallback
+    return next_url
+
+
 def vote(request, contest: ContestPage, entry_id: int):
+    """Vote or withdraw. A plain POST redirects back to the card (`next`, with its anchor); an
+    htmx request gets the vote box as it is now, with the refusal in place if there is one."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    entry_url = contest.url + contest.reverse_subpage("entry", args=[entry_id])
     if not request.user.is_authenticated:
-        return redirect_to_login(contest.url + contest.reverse_subpage("entry", args=[entry_id]))
+        login = redirect_to_login(entry_url)
+        return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
     entry = get_object_or_404(
         Entry.objects.public().select_related("contest"), pk=entry_id, contest=contest
     )
+    message = error = refusal = None
+    status = 200
     try:
         if request.POST.get("action") == "withdraw":
             services.withdraw_vote(entry, voter=request.user)
-            messages.success(request, _("Your vote has been withdrawn."))
+            message = _("Your vote has been withdrawn.")
         else:
             services.cast_vote(
                 entry,
@@ -372,13 +432,22 @@ def vote(request, contest: ContestPage, entry_id: int):
                 score=request.POST.get("score"),
                 network=client_network(request),
             )
-            messages.success(request, _("Thank you for voting!"))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = entry.get_absolute_url()
-    return redirect(next_url)
+            message = _("Thank you for voting!")
+    except (ActionRefused, RateLimited) as refused:
+        if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
+            raise  # the 429 page (community.ratelimits.RateLimitedMiddleware)
+        refusal = refused
+        error, status = htmx.refusal(refused)
+    if htmx.is_htmx(request):
+        response = _vote_fragment(
+            request, contest, entry.pk, message=message, error=error, status=status
+        )
+        return htmx.with_retry_after(response, refusal)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
+    return redirect(_same_site_path(request, f"{entry_url}#vote-box-{entry.pk}"))
 
 
 def _image_name(content: dict, position: int) -> str | None:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from community import page_cache
+from community import htmx, page_cache
 from community.errors import ActionRefused, Conflict, InvalidInput
 from community.images import private_image_response
+from community.ratelimits import RateLimited
 from community.rules import is_moderator
 from ideas import listing, rules, services
 from ideas.forms import (
@@ -212,18 +213,32 @@ def follow_board(request, board: IdeasBoardPage):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:
-        return redirect_to_login(board.url)
-    try:
-        if request.POST.get("action") == "unfollow":
-            services.unfollow_board(board, user=request.user)
-            messages.success(request, _("You no longer follow this board."))
-        else:
-            services.follow_board(board, user=request.user)
-            messages.success(
-                request, _("You follow this board: we will tell you what happens to its ideas.")
-            )
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
+        login = redirect_to_login(board.url)
+        return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
+    unfollow = request.POST.get("action") == "unfollow"
+    if unfollow:
+        error, status, _refused_by = _attempt(
+            request, lambda: services.unfollow_board(board, user=request.user)
+        )
+        message = _("You no longer follow this board.")
+    else:
+        error, status, _refused_by = _attempt(
+            request, lambda: services.follow_board(board, user=request.user)
+        )
+        message = _("You follow this board: we will tell you what happens to its ideas.")
+    if htmx.is_htmx(request):
+        context = {
+            "page": board,
+            "following": BoardFollow.objects.filter(user=request.user, board=board).exists(),
+            "next_path": _next_url(request, board.url),
+            "action_message": None if error else message,
+            "action_error": error,
+        }
+        return htmx.fragment(request, "ideas/includes/board_follow.html", context, status=status)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
     return redirect(_next_url(request, board.url))
 
 
@@ -374,17 +389,10 @@ def _render_idea(request, board, idea, *, status: int = 200, refusal=None, **for
         "board_open": board.is_open_at(now),
         "can_change": is_own and idea.status != IdeaStatus.MERGED and board.is_open_at(now),
         "can_withdraw": is_own and idea.status == IdeaStatus.NEW,
-        "has_supported": False,
-        "following": False,
-        "support_refusal": None,
         "refusal": refusal,
         "contest": idea.contest if idea.contest_id else None,
     }
-    if user.is_authenticated:
-        context["has_supported"] = Support.objects.filter(idea=idea, member=user).exists()
-        context["following"] = IdeaFollow.objects.filter(idea=idea, user=user).exists()
-        if idea.live and not is_own and not context["has_supported"]:
-            context["support_refusal"] = _refusal(rules.check_can_support, user, idea, now)
+    context.update(_support_state(user, idea, now))
     if can_manage and idea.live:
         targets = (
             Idea.objects.listed()
@@ -424,44 +432,146 @@ def idea_action(request, board: IdeasBoardPage, idea_id: int, action: str):
         raise Http404
     if not request.user.is_authenticated:
         idea_url = board.url + board.reverse_subpage("idea", args=[idea_id])
-        return redirect_to_login(request.get_full_path() if action == "edit" else idea_url)
+        login = redirect_to_login(request.get_full_path() if action == "edit" else idea_url)
+        return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
     if action != "edit" and request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     idea = _load_idea(request, board, idea_id)
     return handler(request, board, idea)
 
 
-def _support(request, board, idea):
+def _support_state(user, idea: Idea, now) -> dict:
+    """The member's side of the idea page's support box."""
+    state = {"has_supported": False, "following": False, "support_refusal": None}
+    if user.is_authenticated:
+        state["has_supported"] = Support.objects.filter(idea=idea, member=user).exists()
+        state["following"] = IdeaFollow.objects.filter(idea=idea, user=user).exists()
+        if idea.live and idea.author_id != user.pk and not state["has_supported"]:
+            state["support_refusal"] = _refusal(rules.check_can_support, user, idea, now)
+    return state
+
+
+def _milestones(idea: Idea) -> tuple:
+    """What a support can change on the idea page outside its support box (status, timeline)."""
+    return (idea.status, idea.goal_reached_at, idea.stages_cleared)
+
+
+def _in_place(request, board, idea, *, message, error, status, fallback_anchor, before=None):
+    """Answer an action on an idea: htmx gets the box that changed (the board's card or the
+    idea page's support box) with the outcome in place; a plain POST redirects back to it."""
+    if not htmx.is_htmx(request):
+        if error:
+            messages.error(request, error)
+        elif message:
+            messages.success(request, message)
+        return redirect(_next_url(request, f"{idea.get_absolute_url()}#{fallback_anchor}"))
+    idea = _load_idea(request, board, idea.pk)  # counts as they are now
+    now = timezone.now()
+    _decorate([idea], board, _with_stages(board), now)
+    context = {
+        "idea": idea,
+        "page": board,
+        "board_open": board.is_open_at(now),
+        "is_own": idea.author_id == request.user.pk,
+        "action_message": message,
+        "action_error": error,
+        **_support_state(request.user, idea, now),
+    }
+    if request.POST.get("fragment") == "card":
+        context["supported_ids"] = {idea.pk} if context["has_supported"] else set()
+        context["next_path"] = _next_url(request, board.url).split("#")[0]
+        template = "ideas/includes/idea_card.html"
+    else:
+        template = "ideas/includes/support_box.html"
+    response = htmx.fragment(request, template, context, status=status)
+    if template.endswith("support_box.html") and before and _milestones(idea) != before:
+        # The support moved the idea on (goal reached): its status and timeline elsewhere on
+        # the page changed too, so the page reloads, the outcome waiting as a message.
+        if message:
+            messages.success(request, message)
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _attempt(request, action) -> tuple[str | None, int, Exception | None]:
+    """Run a service call: (refusal message, status, refusal). Outside htmx a rate limit goes
+    on to the 429 page."""
     try:
-        if services.support_idea(idea, member=request.user):
-            messages.success(request, _("Thank you for your support!"))
-        else:
-            messages.info(request, _("You already support this idea."))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect(_next_url(request, idea.get_absolute_url()))
+        action()
+    except (ActionRefused, RateLimited) as refused:
+        if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
+            raise
+        message, status = htmx.refusal(refused)
+        return message, status, refused
+    return None, 200, None
+
+
+def _support(request, board, idea):
+    before = _milestones(idea)
+    changed = []
+    error, status, refused = _attempt(
+        request, lambda: changed.append(services.support_idea(idea, member=request.user))
+    )
+    message = None
+    if not error:
+        message = (
+            _("Thank you for your support!") if changed[0] else _("You already support this idea.")
+        )
+    response = _in_place(
+        request,
+        board,
+        idea,
+        message=message,
+        error=error,
+        status=status,
+        fallback_anchor=f"support-box-{idea.pk}",
+        before=before,
+    )
+    return htmx.with_retry_after(response, refused)
 
 
 def _unsupport(request, board, idea):
-    try:
-        if services.withdraw_support(idea, member=request.user):
-            messages.success(request, _("Your support has been withdrawn."))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect(_next_url(request, idea.get_absolute_url()))
+    before = _milestones(idea)
+    changed = []
+    error, status, refused = _attempt(
+        request, lambda: changed.append(services.withdraw_support(idea, member=request.user))
+    )
+    message = _("Your support has been withdrawn.") if not error and changed[0] else None
+    response = _in_place(
+        request,
+        board,
+        idea,
+        message=message,
+        error=error,
+        status=status,
+        fallback_anchor=f"support-box-{idea.pk}",
+        before=before,
+    )
+    return htmx.with_retry_after(response, refused)
 
 
 def _follow(request, board, idea):
-    try:
-        if request.POST.get("action") == "unfollow":
-            services.unfollow_idea(idea, user=request.user)
-            messages.success(request, _("You no longer follow this idea."))
-        else:
-            services.follow_idea(idea, user=request.user)
-            messages.success(request, _("You follow this idea: we will tell you what happens."))
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect(_next_url(request, idea.get_absolute_url()))
+    unfollow = request.POST.get("action") == "unfollow"
+    if unfollow:
+        error, status, refused = _attempt(
+            request, lambda: services.unfollow_idea(idea, user=request.user)
+        )
+        message = _("You no longer follow this idea.")
+    else:
+        error, status, refused = _attempt(
+            request, lambda: services.follow_idea(idea, user=request.user)
+        )
+        message = _("You follow this idea: we will tell you what happens.")
+    response = _in_place(
+        request,
+        board,
+        idea,
+        message=None if error else message,
+        error=error,
+        status=status,
+        fallback_anchor=f"support-box-{idea.pk}",
+    )
+    return htmx.with_retry_after(response, refused)
 
 
 def _withdraw(request, board, idea):

@@ -1,7 +1,7 @@
 """What members do on the public site: report content."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,16 +9,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community import htmx
 from community.bounds import parse_id
 from community.errors import ActionRefused
+from community.ratelimits import RateLimited
 from moderation import reports
 from moderation.forms import ReportForm
 from moderation.models import ModeratedModel
 
 
-@login_required
+def _back(request) -> str:
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "/"
+    return back
+
+
 @require_POST
 def report(request):
+    if not request.user.is_authenticated:
+        login = redirect_to_login(_back(request))
+        return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
     ct_id, object_id = (
         parse_id(request.POST.get("content_type")),
         parse_id(request.POST.get("object_id")),
@@ -32,22 +43,40 @@ def report(request):
     obj = model.objects.public().filter(pk=object_id).first()
     if obj is None:
         raise Http404
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = "/"
+    back = _back(request)
     form = ReportForm(request.POST)
+    error = None
+    status = 200
     if not form.is_valid():
-        messages.error(request, _("Choose why you are reporting this."))
-        return redirect(back)
-    try:
-        reports.report(
-            obj,
-            reporter=request.user,
-            reason=form.cleaned_data["reason"],
-            text=form.cleaned_data["text"],
-        )
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
+        error, status = _("Choose why you are reporting this."), 400
     else:
-        messages.success(request, _("Thank you: a moderator will look at your report."))
+        try:
+            reports.report(
+                obj,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                text=form.cleaned_data["text"],
+            )
+        except (ActionRefused, RateLimited) as refused:
+            if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
+                raise
+            error, status = htmx.refusal(refused)
+    message = None if error else _("Thank you: a moderator will look at your report.")
+    if htmx.is_htmx(request):
+        context = {
+            "obj": obj,
+            "next_path": back,
+            "report_message": message,
+            "report_error": error,
+            # what the member chose and wrote stays in the form when it is refused
+            "report_reason": request.POST.get("reason", ""),
+            "report_text": request.POST.get("text", ""),
+        }
+        return htmx.fragment(
+            request, "moderation/includes/report_form.html", context, status=status
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
     return redirect(back)

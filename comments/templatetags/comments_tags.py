@@ -10,11 +10,10 @@ from comments.services import public_thread
 register = template.Library()
 
 
-@register.inclusion_tag("comments/includes/thread.html", takes_context=True)
-def comments_for(context, target):
+def thread_context(request, target, **extra) -> dict:
     """The approved thread on `target` (top-level comments with their replies), the member's
-    own waiting or refused comments, and the forms. Two queries, however many comments."""
-    request = context.get("request")
+    own waiting or refused comments, and the forms. Two queries, however many comments.
+    `extra` overrides (a refused form with what the member typed, an outcome to show)."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     thread = public_thread(target)
@@ -32,10 +31,18 @@ def comments_for(context, target):
     return {
         "request": request,
         "user": user,
-        "csrf_token": context.get("csrf_token"),
         "target": target,
         "target_type_id": ContentType.objects.get_for_model(target, for_concrete_model=False).pk,
         "thread": thread,
         "own_pending": own_pending,
         "form": CommentForm(),
+        **extra,
+    }
+
+
+@register.inclusion_tag("comments/includes/thread.html", takes_context=True)
+def comments_for(context, target):
+    return {
+        **thread_context(context.get("request"), target),
+        "csrf_token": context.get("csrf_token"),
     }

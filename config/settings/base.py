@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "community.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "community.second_factor.StaffSecondFactorMiddleware",
     "community.ratelimits.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

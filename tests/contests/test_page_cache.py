@@ -366,3 +366,31 @@ class TestInvalidation:
             intake.pause_intake(actor=factories.moderator(), scope="site", message="Back soon.")
         header, html = get(visitor(), contest.url)
         assert header == "miss" and "Back soon." in html
+
+
+class TestHtmxRequests:
+    """htmx requests get fragments: never stored as the page, never answered from it."""
+
+    def test_an_htmx_request_is_neither_served_from_nor_stored_in_the_cache(self, voting):
+        contest, entry = voting
+        for url in (contest.url, entry.get_absolute_url()):
+            client = visitor()
+            response = client.get(url, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200 and response.get(HEADER) is None
+            warm(url)  # the htmx request stored nothing: the plain page is a miss first
+            response = client.get(url, HTTP_HX_REQUEST="true")
+            assert response.get(HEADER) is None  # a stored page is not an htmx answer
+            assert get(client, url)[0] == "hit"
+
+    def test_a_vote_fragment_never_becomes_the_cached_gallery(self, voting, member):
+        contest, entry = voting
+        warm(contest.url)
+        fragment = client_for(member).post(
+            f"{entry.get_absolute_url()}vote/",
+            {"action": "vote", "fragment": "card"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert fragment.status_code == 200 and "Vary" in fragment
+        assert "HX-Request" in fragment["Vary"] and "no-store" in fragment["Cache-Control"]
+        status, html = get(visitor(), contest.url)
+        assert "<html" in html and "Sign in to vote" in html

@@ -163,7 +163,7 @@ class TestVotingPages:
         member_client.post(self.vote_url(entry), {"action": "vote"})
         assert Vote.objects.filter(entry=entry, voter=member).count() == 1
         gallery = member_client.get(entry.contest.url).content.decode()
-        assert "Withdraw vote" in gallery
+        assert "Voted ✓ — withdraw vote" in gallery
         member_client.post(self.vote_url(entry), {"action": "withdraw"})
         assert not Vote.objects.exists()
 
@@ -191,7 +191,7 @@ class TestVotingPages:
         response = member_client.post(
             self.vote_url(entry), {"action": "vote", "next": "https://evil.example/"}
         )
-        assert response["Location"] == entry.get_absolute_url()
+        assert response["Location"] == f"{entry.get_absolute_url()}#vote-box-{entry.pk}"
 
     def test_votes_for_pending_entries_404(self, member_client):
         pending = factories.make_entry(factories.make_contest("voting"), approved=False)

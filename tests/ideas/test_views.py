@@ -192,7 +192,7 @@ class TestSupport:
     def test_next_stays_on_site(self, board, idea):
         client = client_for(factories.UserFactory())
         response = client.post(url(idea, "support"), {"next": "https://evil.example/"})
-        assert response["Location"] == url(idea)
+        assert response["Location"] == f"{url(idea)}#support-box-{idea.pk}"
         response = client.post(url(idea, "unsupport"), {"next": board.url + "?sort=top"})
         assert response["Location"] == board.url + "?sort=top"
 

@@ -1,0 +1,178 @@
+"""One-tap actions in a real browser: voting in place keeps the page (no reload, same scroll
+position), a visitor's "Sign in to vote" comes back to the card, the entry lightbox, the share
+box's copy button, and support counts that change live on an ideas board."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from contests.models import Vote
+from ideas.models import Support
+from tests import factories
+from tests.browser.test_journey import PASSWORD_LABEL, sign_in
+from tests.browser.test_live import asgi_server, open_page  # noqa: F401 (fixtures)
+from tests.factories import FACTORY_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def no_page_errors(context):
+    """No script error, and no CSP violation (htmx and our scripts need no inline code or
+    eval). Django's live server speaks no WebSocket: the live layer's failed connection is
+    expected there."""
+    assert context.page_errors == []
+    console = [e for e in context.console_errors if "WebSocket connection to" not in e]
+    assert console == []
+
+
+def assert_scroll_kept(page, before: float, card) -> None:
+    """No jump: the page stays where it was (a reload or a full swap would go back to the top);
+    Chrome's scroll anchoring may move it by the few pixels of the note added to the card."""
+    after = page.evaluate("window.scrollY")
+    assert abs(after - before) < 40, (before, after)
+    expect(card.get_by_role("heading")).to_be_in_viewport()
+
+
+def test_vote_and_withdraw_in_place_without_a_reload_keeping_the_scroll(new_context):
+    contest = factories.make_contest("voting", title="Scroll cup")
+    entries = [factories.make_entry(contest, title=f"Design {n}") for n in range(4)]
+    context = new_context()
+    page = context.new_page()
+    page.set_viewport_size({"width": 700, "height": 420})
+    sign_in(page, factories.UserFactory().email)
+    page.goto(contest.url)
+    card = page.locator(f"#entry-{entries[-1].pk}")
+    card.scroll_into_view_if_needed()
+    page.evaluate("window.__noReload = 'still here'")
+    before = page.evaluate("window.scrollY")
+    assert before > 100  # the card is well down the page
+
+    card.get_by_role("button", name="Vote", exact=True).click()
+    voted = card.get_by_role("button", name="Voted ✓ — withdraw vote")
+    expect(voted).to_have_attribute("aria-pressed", "true")
+    expect(card.locator("[data-vote-count]")).to_have_text("1")
+    expect(card).to_contain_text("Thank you for voting!")
+    assert page.evaluate("window.__noReload") == "still here"
+    assert_scroll_kept(page, before, card)
+    expect(voted).to_be_focused()  # focus stays on the toggle
+    assert Vote.objects.filter(entry=entries[-1]).count() == 1
+
+    voted.click()
+    expect(card.get_by_role("button", name="Vote", exact=True)).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    expect(card.locator("[data-vote-count]")).to_have_text("0")
+    expect(card).to_contain_text("Your vote has been withdrawn.")
+    assert page.evaluate("window.__noReload") == "still here"
+    assert_scroll_kept(page, before, card)
+    assert not Vote.objects.exists()
+    no_page_errors(context)
+
+
+def test_a_visitor_signs_in_to_vote_and_comes_back_to_the_card(new_context):
+    contest = factories.make_contest("voting", title="Sign-in cup")
+    entries = [factories.make_entry(contest, title=f"Cup {n}") for n in range(3)]
+    target = entries[-1]
+    member = factories.UserFactory()
+    context = new_context()
+    page = context.new_page()
+    page.goto(contest.url)
+    card = page.locator(f"#entry-{target.pk}")
+    card.get_by_role("link", name="Sign in to vote").click()
+    page.get_by_label("Email").fill(member.email)
+    page.get_by_label(PASSWORD_LABEL).fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(contest.url)}#entry-{target.pk}$"))
+    card = page.locator(f"#entry-{target.pk}")
+    expect(card).to_be_in_viewport()
+    card.get_by_role("button", name="Vote", exact=True).click()
+    expect(card.get_by_role("button", name="Voted ✓ — withdraw vote")).to_be_visible()
+    assert Vote.objects.filter(entry=target, voter=member).exists()
+    no_page_errors(context)
+
+
+def test_the_lightbox_shows_every_view_with_the_keyboard(new_context):
+    contest = factories.make_contest("voting")
+    entry = factories.make_entry(contest, title="Three views", extra_images=2)
+    context = new_context()
+    page = context.new_page()
+    page.goto(entry.get_absolute_url())
+    dialog = page.locator("dialog[data-lightbox]")
+    expect(dialog).to_be_hidden()
+    first = page.locator("a[data-lightbox-item]").first
+    first.click()
+    expect(dialog).to_be_visible()
+    caption = dialog.locator("[data-lightbox-caption]")
+    expect(caption).to_have_text("Image 1 of 3")
+    image = dialog.locator("[data-lightbox-image]")
+    expect(image).to_have_attribute("src", re.compile(rf"/entries/{entry.pk}/image/1600/$"))
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    page.keyboard.press("ArrowRight")
+    expect(caption).to_have_text("Image 2 of 3")
+    expect(image).to_have_attribute("src", re.compile(rf"/entries/{entry.pk}/image/2/1600/$"))
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(caption).to_have_text("Image 3 of 3")  # wraps around
+    dialog.get_by_role("button", name="Next image").click()
+    expect(caption).to_have_text("Image 1 of 3")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(first).to_be_focused()  # focus returns to what opened it
+    no_page_errors(context)
+
+
+def test_the_copy_button_copies_the_share_link(new_context):
+    contest = factories.make_contest("voting")
+    entry = factories.make_entry(contest)
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, factories.UserFactory().email)
+    page.goto(entry.get_absolute_url())
+    share = page.get_by_test_id("share")
+    link = share.locator("input[data-share-url]").input_value()
+    share.get_by_role("button", name="Copy link").click()
+    expect(share.get_by_role("status")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    no_page_errors(context)
+
+
+def test_supports_change_live_on_the_board_when_another_member_supports(open_page):  # noqa: F811
+    board = factories.make_board(title="Live board", goal=5)
+    idea = factories.make_idea(board, title="Bring back the taco")
+    fan = factories.UserFactory()
+
+    watcher = open_page()
+    watcher.goto(board.url)
+    count = watcher.locator(f'[data-idea-id="{idea.pk}"] [data-support-count]')
+    expect(count).to_have_text("0")
+    expect(watcher.locator("html")).to_have_attribute("data-live", "connected")
+
+    supporter = open_page()
+    sign_in(supporter, fan.email)
+    supporter.goto(board.url)
+    card = supporter.locator(f"#idea-{idea.pk}")
+    card.get_by_role("button", name="Support").click()
+    expect(card.get_by_role("button", name=re.compile("Supported"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(card.locator("[data-support-count]")).to_have_text("1")  # in place
+
+    expect(count).to_have_text("1")  # live, without a reload
+    expect(watcher.locator(f'[data-idea-id="{idea.pk}"] [data-progress-text]')).to_have_text(
+        "1 of 5 supporters"
+    )
+    assert Support.objects.filter(idea=idea, member=fan).exists()
+
+    idea_page = open_page()
+    idea_page.goto(idea.get_absolute_url())
+    expect(idea_page.locator("html")).to_have_attribute("data-live", "connected")
+    expect(idea_page.get_by_test_id("support-count")).to_have_text("1")
+    factories.supporters(idea, 1)
+    expect(idea_page.get_by_test_id("support-count")).to_have_text("2")
