@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from community.i18n import translated_search_fields
 from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
 
 
@@ -151,6 +152,7 @@ class BrandPage(CachedPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, *translated_search_fields("title", "intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["contests.ContestPage", "ideas.IdeasBoardPage"]
     template = "community/brand_page.html"

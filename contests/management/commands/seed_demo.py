@@ -31,6 +31,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from community.brands import add_brand_staff, brand_page
+from community.i18n import in_each_language, translated_values
 from community.images import clean_uploaded_image
 from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
@@ -43,6 +44,11 @@ from moderation.models import ModerationItem
 
 DEMO_PASSWORD = "cocreo-demo"  # noqa: S105 - printed on purpose: these are demo accounts
 DEMO_EMAIL_DOMAIN = "example.com"
+# The CMS texts of a contest, given in each site language (ContestPage.title_en, title_it...).
+CONTEST_TEXTS = ("title", "summary", "brief", "prize")
+HOME_INTRO = gettext_lazy(
+    "<p>Design with the brands you love. Submit, vote, and see your ideas made real.</p>"
+)
 # Apps add demo content by registering `(brand, parent, users, now) -> {"created": {what: n},
 # "links": [(label, url)]}` under this Wagtail hook.
 SEED_DEMO_HOOK = "cocreo_seed_demo"
@@ -541,9 +547,17 @@ class Command(BaseCommand):
             for username in ("giulia", "marco"):
                 if follow_brand(users[username], brand):
                     self.count("follows")
-            contests = [
-                self.seed_contest(parent, brand, spec, users, now) for spec in contest_specs(now)
-            ]
+            self.seed_home()
+            # The contests' texts in each site language (their gettext translations).
+            specs = in_each_language(lambda: contest_specs(now))
+            contests = []
+            for i, spec in enumerate(contest_specs(now)):
+                texts = {
+                    f"{field}_{code}": str(specs[code][i][field])
+                    for code in specs
+                    for field in CONTEST_TEXTS
+                }
+                contests.append(self.seed_contest(parent, brand, spec, users, now, texts))
             # Other apps (idea boards) add their demo content under the same brand.
             self.extra_links = []
             for seeder in hooks.get_hooks(SEED_DEMO_HOOK):
@@ -598,9 +612,13 @@ class Command(BaseCommand):
             slug="caffe-aurora",
             defaults={
                 "name": "Caffè Aurora",
-                "description": _(
-                    "An (invented) Italian coffee roaster that designs its cups together with "
-                    "the people who drink from them."
+                **translated_values(
+                    lambda: {
+                        "description": _(
+                            "An (invented) Italian coffee roaster that designs its cups together "
+                            "with the people who drink from them."
+                        )
+                    }
                 ),
             },
         )
@@ -617,7 +635,19 @@ class Command(BaseCommand):
 
     # Contests -------------------------------------------------------------------------------
 
-    def seed_contest(self, home, brand, spec, users, now) -> ContestPage:
+    def seed_home(self) -> None:
+        """The home page's introduction in each language, unless an editor wrote one."""
+        home = self.home_page()
+        if not hasattr(home, "intro_it"):
+            return
+        intro = translated_values(lambda: {"intro": HOME_INTRO})
+        missing = {f: text for f, text in intro.items() if not getattr(home, f)}
+        if missing:
+            for field, text in missing.items():
+                setattr(home, field, text)
+            home.save_revision().publish()
+
+    def seed_contest(self, home, brand, spec, users, now, texts: dict[str, str]) -> ContestPage:
         staff, moderator = users["staff"], users["moderator"]
         contest = ContestPage.objects.filter(slug=spec["slug"]).first()
         if contest is None:
@@ -629,12 +659,9 @@ class Command(BaseCommand):
             )
             hero.save()
             contest = ContestPage(
-                title=spec["title"],
+                **texts,  # title, summary, brief and prize in each language
                 slug=spec["slug"],
                 brand=brand,
-                summary=spec["summary"],
-                brief=spec["brief"],
-                prize=spec["prize"],
                 hero_image=hero,
                 submissions_open_at=opens,
                 submissions_close_at=closes,
