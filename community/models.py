@@ -57,6 +57,9 @@ class Brand(models.Model):
         verbose_name=_("staff group"),
     )
 
+    # The description is shown in English and Italian (community/translation.py).
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("brand")

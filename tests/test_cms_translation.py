@@ -244,3 +244,12 @@ class TestDemoData:
         assert cup.title_en == "Design the Aurora Morning Cup"
         assert "Aurora" in cup.title_it and cup.title_it != cup.title_en
         assert cup.title_it in page_text(reader("it"), cup.url)
+
+
+def test_the_brand_editor_shows_both_languages_of_the_description():
+    brand = factories.default_brand()
+    admin = factories.UserFactory(is_superuser=True, is_staff=True)
+    url = reverse("wagtailsnippets_community_brand:edit", args=[brand.pk])
+    html = client_for(admin).get(url).content.decode()
+    assert 'name="description_en"' in html and 'name="description_it"' in html
+    assert 'id="id_description"' not in html
