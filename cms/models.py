@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from community import page_cache
+from community.i18n import translated_search_fields
 
 
 class HomePage(page_cache.CachedPageMixin, Page):
@@ -16,6 +17,7 @@ class HomePage(page_cache.CachedPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, *translated_search_fields("title", "intro")]
     subpage_types = ["community.BrandPage", "contests.ContestPage", "cms.StandardPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
@@ -38,6 +40,7 @@ class HomePage(page_cache.CachedPageMixin, Page):
 class StandardPage(page_cache.CachedPageMixin, Page):
     body = RichTextField(_("body"), blank=True)
     content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, *translated_search_fields("title", "body")]
     subpage_types: list[str] = []
 
     class Meta:

@@ -2,6 +2,7 @@
 yet created the permission rows (it does so after all migrations have run)."""
 
 from django.contrib.auth.management import create_permissions
+from django.db import models
 
 
 def ensure_permissions(apps) -> None:
@@ -44,3 +45,17 @@ def move_content_type(apps, model: str, *, from_app: str, to_app: str) -> None:
         new.delete()
     old.app_label = to_app
     old.save(update_fields=["app_label"])
+
+
+def english_from_original(model: str, *fields: str):
+    """A RunPython step for the migration that adds `<field>_en`/`<field>_it` columns (CMS
+    content translation): each row's existing text becomes its English text."""
+
+    def forward(apps, schema_editor) -> None:
+        Model = apps.get_model(model)
+        for field in fields:
+            Model._base_manager.filter(**{f"{field}_en__isnull": True}).update(
+                **{f"{field}_en": models.F(field)}
+            )
+
+    return forward

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from community.i18n import translated_search_fields
 from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
 from community.theming import DEFAULT_TYPEFACE, Typeface, validate_readable_background
 
@@ -91,6 +92,9 @@ class Brand(models.Model):
         related_name="staff_of_brand",
         verbose_name=_("staff group"),
     )
+
+    # The description is shown in English and Italian (community/translation.py).
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
 
     class Meta:
         ordering = ["name"]
@@ -212,6 +216,7 @@ class BrandPage(CachedPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, *translated_search_fields("title", "intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["contests.ContestPage", "ideas.IdeasBoardPage"]
     template = "community/brand_page.html"

@@ -19,6 +19,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from community.forms import BrandScopedPageForm
+from community.i18n import translated_search_fields
 from community.images import private_storage
 from community.page_cache import object_tag
 from contests.phases import (
@@ -202,7 +203,12 @@ class ContestPage(RoutablePageMixin, Page):
             heading=_("Voting"),
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("brief")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("brief"),
+        *translated_search_fields("title", "summary", "brief"),
+    ]
 
     class Meta:
         verbose_name = _("design contest")

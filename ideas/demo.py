@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community.i18n import translated_values
 from community.models import Brand, User
 from ideas import services
 from ideas.models import Idea, IdeaCategory, IdeasBoardPage, IdeaStage, IdeaStatus
@@ -88,6 +89,8 @@ IDEAS = [
     ),
 ]
 
+CATEGORIES = [gettext_lazy("Blends"), gettext_lazy("Cups and mugs"), gettext_lazy("Cafés")]
+
 ANSWERS = {
     "planned": gettext_lazy("We love this: refill stations arrive in three cafés next spring."),
     "in_progress": gettext_lazy("Our suppliers are testing cups from recycled grounds right now."),
@@ -102,24 +105,30 @@ def seed_ideas(*, brand: Brand, parent, users: dict[str, User], now=None) -> dic
     created: dict[str, int] = {}
     board = IdeasBoardPage.objects.filter(slug=BOARD_SLUG).first()
     if board is None:
+        # The board's texts and categories in each site language (their gettext translations).
         board = IdeasBoardPage(
-            title=_("What should Aurora bring back?"),
+            **translated_values(
+                lambda: {
+                    "title": _("What should Aurora bring back?"),
+                    "summary": _(
+                        "Blends, cups and cafés: ask for them, support the ideas you want."
+                    ),
+                    "intro": _(
+                        "<p>Tell us what you miss and what you would change. Ideas with %(goal)s "
+                        "supporters go to our team, who answer here in public.</p>"
+                    )
+                    % {"goal": GOAL},
+                }
+            ),
             slug=BOARD_SLUG,
             brand=brand,
-            summary=_("Blends, cups and cafés: ask for them, support the ideas you want."),
-            intro=_(
-                "<p>Tell us what you miss and what you would change. Ideas with %(goal)s "
-                "supporters go to our team, who answer here in public.</p>"
-            )
-            % {"goal": GOAL},
             support_goal=GOAL,
             opens_at=now - timedelta(days=120),
             owner=users["staff"],
         )
         board.categories = [
-            IdeaCategory(name=_("Blends"), sort_order=0),
-            IdeaCategory(name=_("Cups and mugs"), sort_order=1),
-            IdeaCategory(name=_("Cafés"), sort_order=2),
+            IdeaCategory(**translated_values(lambda name=name: {"name": name}), sort_order=i)
+            for i, name in enumerate(CATEGORIES)
         ]
         board.stages = [IdeaStage(supporters=2, days=60, sort_order=0)]
         parent.add_child(instance=board)

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from community.forms import BrandScopedPageForm
+from community.i18n import translated_search_fields
 from community.images import private_storage
 from moderation.models import ModeratedModel, ModeratedQuerySet, Suspension
 
@@ -145,7 +146,12 @@ class IdeasBoardPage(RoutablePageMixin, Page):
             ),
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("intro")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("intro"),
+        *translated_search_fields("title", "summary", "intro"),
+    ]
 
     class Meta:
         verbose_name = _("ideas board")

@@ -19,6 +19,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Field-level translation of CMS content (see README, "Languages"): first, so its
+    # makemigrations (which keeps Wagtail's Page columns out of migrations) wins; community's
+    # migrate adds those columns (title_en, title_it...).
+    "wagtail_modeltranslation",
+    "wagtail_modeltranslation.makemigrations",
+    "modeltranslation",
     "daphne",  # ASGI runserver: HTTP and WebSocket in development
     "community",
     "moderation",
@@ -426,6 +432,17 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_I18N_ENABLED = False
+# CMS content is translated field by field (title_en/title_it, brief_en/brief_it...) on one page
+# row, so entries, votes, ideas and the API keep one contest or board id per page.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "it")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
+# `Page(title="…")` written while Italian is active also fills the English column, so an English
+# reader never sees an empty title.
+MODELTRANSLATION_AUTO_POPULATE = "default"
+# One URL per page in every language: the language comes from the cookie or the preference.
+WAGTAILMODELTRANSLATION_TRANSLATE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -183,10 +183,12 @@ def test_staff_create_a_contest_under_their_brand_page_in_the_admin(brands, staf
         "voting_close_at": "2030-03-01 10:00",
     }
     form = {
-        "title": "Winter cup",
+        # Translated texts have a field per language (cms/translation.py).
+        "title_en": "Winter cup",
+        "title_it": "Tazza d'inverno",
         "slug": "winter-cup",
-        "summary": "",
-        "prize": "",
+        "summary_en": "",
+        "prize_en": "",
         "voting_method": "like",
         "max_entries_per_member": "3",
         "vote_budget": "5",
@@ -205,4 +207,5 @@ def test_staff_create_a_contest_under_their_brand_page_in_the_admin(brands, staf
     assert response.status_code == 302, response.content.decode()[:2000]
     contest = ContestPage.objects.get(slug="winter-cup")
     assert contest.brand == a and contest.live
+    assert (contest.title_en, contest.title_it) == ("Winter cup", "Tazza d'inverno")
     assert contest.get_parent().pk == a.page.pk

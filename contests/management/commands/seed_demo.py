@@ -32,6 +32,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from community.brands import add_brand_staff, brand_page
+from community.i18n import in_each_language, translated_values
 from community.images import clean_uploaded_image
 from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
@@ -52,6 +53,11 @@ from moderation.models import ModerationItem
 
 DEMO_PASSWORD = "cocreo-demo"  # noqa: S105 - printed on purpose: these are demo accounts
 DEMO_EMAIL_DOMAIN = "example.com"
+# The CMS texts of a contest, given in each site language (ContestPage.title_en, title_it...).
+CONTEST_TEXTS = ("title", "summary", "brief", "prize")
+HOME_INTRO = gettext_lazy(
+    "<p>Design with the brands you love. Submit, vote, and see your ideas made real.</p>"
+)
 # Apps add demo content by registering `(brand, parent, users, now) -> {"created": {what: n},
 # "links": [(label, url)]}` under this Wagtail hook.
 SEED_DEMO_HOOK = "cocreo_seed_demo"
@@ -502,13 +508,20 @@ def contest_specs(now) -> list[dict]:
 
 
 # Texts of the contests added for the staff cockpit, in English and Italian side by side. The
-# English text goes on the model for now; the Italian one is for when CMS fields translate.
+# contests' texts are CMS content (both languages); entries' texts are members' (English).
 Text = dict[str, str]
 
 
 def en(text) -> str:
     """The English text of a bilingual demo text (plain strings pass through)."""
     return text["en"] if isinstance(text, dict) else text
+
+
+def bilingual(field: str, text) -> dict[str, str]:
+    """The `<field>_<language>` values of a bilingual demo text ({"en": ..., "it": ...})."""
+    if not isinstance(text, dict):
+        return {field: text}
+    return {f"{field}_{code}": value for code, value in text.items()}
 
 
 def more_contest_specs(now) -> list[dict]:
@@ -744,10 +757,23 @@ class Command(BaseCommand):
             for username in ("giulia", "marco"):
                 if follow_brand(users[username], brand):
                     self.count("follows")
-            contests = [
-                self.seed_contest(parent, brand, spec, users, now)
-                for spec in [*contest_specs(now), *more_contest_specs(now)]
-            ]
+            self.seed_home()
+            # The first contests' texts come from their gettext translations, the cockpit's
+            # contests carry theirs side by side.
+            specs = in_each_language(lambda: contest_specs(now))
+            contests = []
+            for i, spec in enumerate(contest_specs(now)):
+                texts = {
+                    f"{field}_{code}": str(specs[code][i][field])
+                    for code in specs
+                    for field in CONTEST_TEXTS
+                }
+                contests.append(self.seed_contest(parent, brand, spec, users, now, texts))
+            for spec in more_contest_specs(now):
+                texts = {}
+                for field in CONTEST_TEXTS:
+                    texts |= bilingual(field, spec[field])
+                contests.append(self.seed_contest(parent, brand, spec, users, now, texts))
             # Other apps (idea boards) add their demo content under the same brand.
             self.extra_links = []
             for seeder in hooks.get_hooks(SEED_DEMO_HOOK):
@@ -802,9 +828,13 @@ class Command(BaseCommand):
             slug="caffe-aurora",
             defaults={
                 "name": "Caffè Aurora",
-                "description": _(
-                    "An (invented) Italian coffee roaster that designs its cups together with "
-                    "the people who drink from them."
+                **translated_values(
+                    lambda: {
+                        "description": _(
+                            "An (invented) Italian coffee roaster that designs its cups together "
+                            "with the people who drink from them."
+                        )
+                    }
                 ),
             },
         )
@@ -821,7 +851,19 @@ class Command(BaseCommand):
 
     # Contests -------------------------------------------------------------------------------
 
-    def seed_contest(self, home, brand, spec, users, now) -> ContestPage:
+    def seed_home(self) -> None:
+        """The home page's introduction in each language, unless an editor wrote one."""
+        home = self.home_page()
+        if not hasattr(home, "intro_it"):
+            return
+        intro = translated_values(lambda: {"intro": HOME_INTRO})
+        missing = {f: text for f, text in intro.items() if not getattr(home, f)}
+        if missing:
+            for field, text in missing.items():
+                setattr(home, field, text)
+            home.save_revision().publish()
+
+    def seed_contest(self, home, brand, spec, users, now, texts: dict[str, str]) -> ContestPage:
         staff, moderator = users["staff"], users["moderator"]
         contest = ContestPage.objects.filter(slug=spec["slug"]).first()
         if contest is None:
@@ -833,12 +875,9 @@ class Command(BaseCommand):
             )
             hero.save()
             contest = ContestPage(
-                title=en(spec["title"]),
+                **texts,  # title, summary, brief and prize in each language
                 slug=spec["slug"],
                 brand=brand,
-                summary=en(spec["summary"]),
-                brief=en(spec["brief"]),
-                prize=en(spec["prize"]),
                 hero_image=hero,
                 submissions_open_at=opens,
                 submissions_close_at=closes,
@@ -848,7 +887,9 @@ class Command(BaseCommand):
                 owner=staff,
             )
             contest.jury_criteria = [
-                JuryCriterion(name=en(name), description=en(description), sort_order=i)
+                JuryCriterion(
+                    **bilingual("name", name), **bilingual("description", description), sort_order=i
+                )
                 for i, (name, description) in enumerate(spec.get("criteria", []))
             ]
             home.add_child(instance=contest)
