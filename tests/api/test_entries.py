@@ -176,7 +176,7 @@ class TestEntryDetail:
             response = client_for(user).get(api(f"entries/{entry.pk}"))
             assert response.status_code == 200
             body = response.json()
-            assert (body["id"], body["status"], body["votes"]) == (entry.pk, "pending", 0)
+            assert (body["id"], body["status"], body["votes"]) == (entry.pk, "pending", None)
 
     def test_rejected_entry_is_shown_only_to_its_author_with_its_status(self, client, member):
         entry = factories.make_entry(factories.make_contest("submissions"), approved=False)
