@@ -13,6 +13,7 @@ from comments.models import Comment
 from comments.rules import can_edit
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
+from community.ratelimits import RateLimited, keep_form
 
 
 def _form_again(request, form, *, target, action: str, heading: str, status: int, **extra):
@@ -53,6 +54,8 @@ def post_comment(request):
             comment = services.post_comment(
                 target, author=request.user, body=form.cleaned_data["body"], parent=parent_id
             )
+        except RateLimited as limited:
+            status = keep_form(request, form, limited)
         except ActionRefused as refused:
             status = _refused(form, refused)
         else:
@@ -105,6 +108,8 @@ def edit_comment(request, comment_id: int):
             edited = services.edit_comment(
                 comment, author=request.user, body=form.cleaned_data["body"]
             )
+        except RateLimited as limited:
+            status = keep_form(request, form, limited)
         except ActionRefused as refused:
             status = _refused(form, refused)
         else:
@@ -137,6 +142,8 @@ def resubmit_comment(request, comment_id: int):
     if form.is_valid():
         try:
             services.resubmit_comment(comment, author=request.user, body=form.cleaned_data["body"])
+        except RateLimited as limited:
+            status = keep_form(request, form, limited)
         except ActionRefused as refused:
             status = _refused(form, refused)
         else:

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.bounds import parse_id
 from community.errors import ActionRefused
+from community.ratelimits import RateLimited, keep_form
 from moderation import reports
 from moderation.forms import ReportForm
 from moderation.models import ModeratedModel
@@ -45,6 +47,15 @@ def report(request):
             reporter=request.user,
             reason=form.cleaned_data["reason"],
             text=form.cleaned_data["text"],
+        )
+    except RateLimited as limited:
+        # The report comes back on a page of its own, with what the member wrote.
+        status = keep_form(request, form, limited)
+        return TemplateResponse(
+            request,
+            "moderation/report_again.html",
+            {"form": form, "content_type_id": ct_id, "object_id": object_id, "next": back},
+            status=status,
         )
     except ActionRefused as refused:
         messages.error(request, refused.message)
