@@ -692,6 +692,11 @@ def main(argv=None) -> int:
         help="load generator: wrk, or a small Python loop (smoke runs without wrk)",
     )
     server.add_argument("--voters", type=int, default=64, help="members casting the votes")
+    server.add_argument(
+        "--existing-database",
+        action="store_true",
+        help="load into DATABASE_URL's (migrated) database instead of a new <name>_bench one",
+    )
     args = parser.parse_args(argv)
     if args.server or args.compare_servers or args.servers:
         from tests import bench_server

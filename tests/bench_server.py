@@ -610,7 +610,9 @@ def websocket(server: Server, setup: Setup) -> dict:
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-                if message.get("type") == "votes.changed" and message.get("entry_id") == entry:
+                # Coalesced, versioned totals (community/live.py): {"version", "totals": {id: n}}.
+                totals = message.get("totals") or {}
+                if message.get("type") == "votes.changed" and str(entry) in totals:
                     result["broadcast"] = True
                     break
     except Exception as error:  # reported in the table: a server without WebSockets
@@ -745,6 +747,7 @@ def run(
     rounds: int = 1,
     load: str = "wrk",
     voters: int = 64,
+    existing_database: bool = False,
 ) -> dict:
     """Create the bench database, load it, measure each server in `names`, drop it."""
     from django.test.utils import setup_test_environment, teardown_test_environment
@@ -762,7 +765,13 @@ def run(
     db.setdefault("TEST", {})["NAME"] = f"{db['NAME']}_bench"
     logdir = Path(tempfile.mkdtemp(prefix="cocreo-bench-server-"))
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+    # existing_database: DATABASE_URL's database as it is (migrated, e.g. a test run's database,
+    # which its test flushes afterwards): no migrations to wait for (the smoke test).
+    old_name = (
+        None
+        if existing_database
+        else connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+    )
     began = time.perf_counter()
     prefix = f"cocreo-bench-{os.getpid()}"
     try:
@@ -817,7 +826,8 @@ def run(
             "seconds": round(time.perf_counter() - began, 1),
         }
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()
         _redis_cleanup(redis_url, prefix)
         _redis_cleanup(redis_url, settings.CACHES["default"].get("KEY_PREFIX") or prefix)
@@ -882,6 +892,7 @@ def main(args) -> int:
         warmup=args.warmup,
         load=args.load,
         voters=args.voters,
+        existing_database=args.existing_database,
     )
     print(format_report(report))
     output = args.output if args.output else RESULTS_FILE
