@@ -16,7 +16,7 @@ from comments.templatetags.comments_tags import thread_context
 from community import htmx
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
-from community.ratelimits import RateLimited
+from community.ratelimits import RateLimited, keep_form
 
 
 def _form_again(request, form, *, target, action: str, heading: str, status: int, **extra):
@@ -60,13 +60,13 @@ def post_comment(request):
                 target, author=request.user, body=form.cleaned_data["body"], parent=parent_id
             )
         except (ActionRefused, RateLimited) as refused:
-            if not htmx.is_htmx(request):
-                if isinstance(refused, RateLimited):
-                    raise
-                status = _refused(form, refused)
-            else:
+            if htmx.is_htmx(request):
                 status = htmx.refusal(refused)[1]
                 form.add_error(None, refused.message)
+            elif isinstance(refused, RateLimited):
+                status = keep_form(request, form, refused)
+            else:
+                status = _refused(form, refused)
         else:
             if comment.official:
                 message = _("Your answer is published for the brand.")
@@ -131,6 +131,8 @@ def edit_comment(request, comment_id: int):
             edited = services.edit_comment(
                 comment, author=request.user, body=form.cleaned_data["body"]
             )
+        except RateLimited as limited:
+            status = keep_form(request, form, limited)
         except ActionRefused as refused:
             status = _refused(form, refused)
         else:
@@ -163,6 +165,8 @@ def resubmit_comment(request, comment_id: int):
     if form.is_valid():
         try:
             services.resubmit_comment(comment, author=request.user, body=form.cleaned_data["body"])
+        except RateLimited as limited:
+            status = keep_form(request, form, limited)
         except ActionRefused as refused:
             status = _refused(form, refused)
         else:

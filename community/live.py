@@ -3,10 +3,13 @@
 A vote (or a support) does not publish its own count. After its commit it marks the item dirty
 for the group (a Redis set shared by every web process) and tries to take the group's flush
 lock (`SET NX`). The process that takes it flushes after LIVE_COALESCE_SECONDS: in one atomic
-step it drops the lock, takes the dirty items and increments the group's version; then it reads
-the items' current totals from the database and sends one message. So a group gets at most one
-message per window, whatever the number of writers and processes, and every message carries
-totals read after the commits that made its items dirty.
+step it takes the dirty items and increments the group's version; then it reads the items'
+current totals from the database, sends one message, and only then gives the lock back. Items
+marked while it held the lock stay dirty, and the release keeps the lock for one more flush a
+window later. So a group gets at most one message per window, whatever the number of writers
+and processes, every message carries totals read after the commits that made its items dirty,
+and versions reach the channel layer in increasing order (no second flusher can send between
+one flusher's take and its send).
 
 Versions are consecutive per group (a Redis counter, first seeded from the clock in
 microseconds so that a lost counter restarts above any version already sent). Clients drop a
@@ -29,9 +32,11 @@ import asyncio
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
@@ -89,25 +94,37 @@ class _LocalStore:
     def __init__(self):
         self._lock = threading.Lock()
         self._dirty: dict[str, set[int]] = {}
-        self._pending: dict[str, float] = {}
+        self._held: dict[str, tuple[str, float]] = {}  # group -> (token, expiry)
         self._versions: dict[str, int] = {}
 
-    def mark(self, group: str, ids: set[int]) -> bool:
+    def mark(self, group: str, ids: set[int], token: str) -> bool:
         now = time.monotonic()
         with self._lock:
             self._dirty.setdefault(group, set()).update(ids)
-            if self._pending.get(group, 0.0) > now:
+            held = self._held.get(group)
+            if held is not None and held[1] > now:
                 return False
-            self._pending[group] = now + window() + 5.0
+            self._held[group] = (token, now + _lock_seconds())
             return True
 
     def take(self, group: str) -> tuple[set[int], int]:
         with self._lock:
-            self._pending.pop(group, None)
             ids = self._dirty.pop(group, set())
             version = self._versions.get(group) or _clock_seed()
             self._versions[group] = version + 1
             return ids, version + 1
+
+    def release(self, group: str, token: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            held = self._held.get(group)
+            if held is not None and held[0] != token and held[1] > now:
+                return False  # our lock expired and another flusher holds it now
+            if self._dirty.get(group):
+                self._held[group] = (token, now + _lock_seconds())
+                return True
+            self._held.pop(group, None)
+            return False
 
     def version(self, group: str) -> int:
         with self._lock:
@@ -116,6 +133,26 @@ class _LocalStore:
 
 def _clock_seed() -> int:
     return time.time_ns() // 1000  # µs: above any count of flushes since an earlier seed
+
+
+def _lock_seconds() -> float:
+    # Held from the first mark through the flush's read and send (bounded by REDIS_TIMEOUT);
+    # it only expires when a flusher died.
+    return window() + 5.0
+
+
+# Release the lock if it is ours (or nobody's); when items were marked meanwhile, keep it (or
+# take it) for one more flush instead, so that no other flusher can send between ours.
+_RELEASE = """
+local holder = redis.call('get', KEYS[1])
+if holder ~= false and holder ~= ARGV[1] then return -1 end
+if redis.call('scard', KEYS[2]) > 0 then
+  redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2])
+  return 1
+end
+if holder ~= false then redis.call('del', KEYS[1]) end
+return 0
+"""
 
 
 class _SharedStore:
@@ -142,32 +179,39 @@ class _SharedStore:
         cache.circuit.success()
         return result
 
-    def mark(self, group: str, ids: set[int]) -> bool | None:
+    def mark(self, group: str, ids: set[int], token: str) -> bool | None:
         dirty, lock = self._key(group, "dirty"), self._key(group, "lock")
-        lock_ms = int((window() + 5.0) * 1000)
 
         def build(client):
             pipe = client.pipeline(transaction=False)
             pipe.sadd(dirty, *ids)
             pipe.expire(dirty, 3600)
-            pipe.set(lock, 1, nx=True, px=lock_ms)
+            pipe.set(lock, token, nx=True, px=int(_lock_seconds() * 1000))
             return bool(pipe.execute()[2])
 
         return self._run(build)
 
     def take(self, group: str) -> tuple[set[int], int] | None:
-        dirty, lock, version = (self._key(group, p) for p in ("dirty", "lock", "version"))
+        dirty, version = self._key(group, "dirty"), self._key(group, "version")
 
         def build(client):
             pipe = client.pipeline(transaction=True)  # MULTI: nothing slips between the steps
-            pipe.delete(lock)
             pipe.smembers(dirty)
             pipe.delete(dirty)
             pipe.set(version, _clock_seed(), nx=True)
             pipe.incr(version)
             pipe.expire(version, 30 * 86400)
             result = pipe.execute()
-            return {int(pk) for pk in result[1]}, int(result[4])
+            return {int(pk) for pk in result[0]}, int(result[3])
+
+        return self._run(build)
+
+    def release(self, group: str, token: str) -> bool | None:
+        lock, dirty = self._key(group, "lock"), self._key(group, "dirty")
+
+        def build(client):
+            kept = client.eval(_RELEASE, 2, lock, dirty, token, int(_lock_seconds() * 1000))
+            return int(kept) == 1
 
         return self._run(build)
 
@@ -188,18 +232,40 @@ _shared = _SharedStore()
 
 
 # Marking and flushing ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Hold:
+    """The flush lock of one group, taken by this process: in Redis or in this process."""
+
+    kind: str
+    container_id: int
+    group: str
+    shared: bool
+    token: str
+
+    def release(self) -> bool:
+        """Give the lock back after the send; True when items were marked meanwhile and the
+        lock is kept for one more flush (the caller arms it)."""
+        if self.shared:
+            return bool(_shared.release(self.group, self.token))
+        return _local.release(self.group, self.token)
+
+
 def mark(kind: str, container_id: int, ids: set[int]) -> None:
     """Mark items dirty now (after the commit); arm a flush when this process took the lock."""
     group = _kinds[kind].group(container_id)
-    won = _shared.mark(group, ids) if _shared.configured() else None
+    token = uuid.uuid4().hex
+    shared = _shared.configured()
+    won = _shared.mark(group, ids, token) if shared else None
     if won is None:  # no Redis, or Redis does not answer: coalesce in this process
-        won = _local.mark(group, ids)
+        shared = False
+        won = _local.mark(group, ids, token)
     if won:
-        _arm(kind, container_id)
+        _arm(_Hold(kind, container_id, group, shared, token))
 
 
 def collect(kind: str, container_id: int) -> dict | None:
-    """Take the group's dirty items and read their current totals: the message to send."""
+    """Take the group's dirty items and read their current totals: the message to send.
+    The caller holds the group's flush lock (until it has sent the message)."""
     spec = _kinds[kind]
     group = spec.group(container_id)
     local_ids, local_version = _local.take(group)
@@ -229,6 +295,23 @@ def flush_now(kind: str, container_id: int) -> dict | None:
 
 _server_loop: asyncio.AbstractEventLoop | None = None
 _tasks: set[asyncio.Task] = set()
+# Flushes armed and not yet done: token -> the event loop they run in (None: a timer thread).
+_in_flight: dict[str, asyncio.AbstractEventLoop | None] = {}
+
+
+async def drain(timeout: float = 5.0) -> bool:
+    """Wait until every flush this process armed has sent (tests; a server shutting down).
+    True when none is left. Flushes armed in an event loop that is closed never run: dropped."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for token, loop in list(_in_flight.items()):
+            if loop is not None and loop.is_closed():
+                _in_flight.pop(token, None)
+        if not _in_flight:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
 
 
 class LoopMiddleware:
@@ -243,22 +326,24 @@ class LoopMiddleware:
         return await self.app(scope, receive, send)
 
 
-def _arm(kind: str, container_id: int) -> None:
+def _arm(hold: _Hold) -> None:
     delay = window()
     loop = _server_loop
     if loop is not None and loop.is_running() and not loop.is_closed():
         try:
-            loop.call_soon_threadsafe(loop.call_later, delay, _start_flush, kind, container_id)
+            _in_flight[hold.token] = loop
+            loop.call_soon_threadsafe(loop.call_later, delay, _start_flush, hold)
             return
         except RuntimeError:  # closed meanwhile
             pass
-    timer = threading.Timer(delay, _flush_in_thread, (kind, container_id))
+    _in_flight[hold.token] = None
+    timer = threading.Timer(delay, _flush_in_thread, (hold,))
     timer.daemon = True
     timer.start()
 
 
-def _start_flush(kind: str, container_id: int) -> None:
-    task = asyncio.get_running_loop().create_task(_flush(kind, container_id))
+def _start_flush(hold: _Hold) -> None:
+    task = asyncio.get_running_loop().create_task(_flush(hold))
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
 
@@ -272,22 +357,41 @@ def _collect_in_pool_thread(kind: str, container_id: int) -> dict | None:
         connections.close_all()
 
 
-async def _flush(kind: str, container_id: int) -> None:
+async def _flush(hold: _Hold) -> None:
+    # The lock is held from the take through the send and released only then: a second
+    # flusher of the group cannot send a newer version before this one sends its older one.
     try:
         event = await database_sync_to_async(_collect_in_pool_thread, thread_sensitive=False)(
-            kind, container_id
+            hold.kind, hold.container_id
         )
         if event is not None:
-            await realtime.send_async(_kinds[kind].group(container_id), event)
+            await realtime.send_async(hold.group, event)
     except Exception:  # a flush must never take the server down
-        logger.exception("Live flush of %s %s failed", kind, container_id)
+        logger.exception("Live flush of %s %s failed", hold.kind, hold.container_id)
+    finally:
+        again = await sync_to_async(_release, thread_sensitive=False)(hold)
+        _in_flight.pop(hold.token, None)
+        if again:
+            _arm(hold)
 
 
-def _flush_in_thread(kind: str, container_id: int) -> None:
+def _release(hold: _Hold) -> bool:
+    try:
+        return hold.release()
+    except Exception:
+        logger.exception("Live flush lock of %s could not be released", hold.group)
+        return False
+
+
+def _flush_in_thread(hold: _Hold) -> None:
     try:
         close_old_connections()
-        flush_now(kind, container_id)
+        flush_now(hold.kind, hold.container_id)
     except Exception:
-        logger.exception("Live flush of %s %s failed", kind, container_id)
+        logger.exception("Live flush of %s %s failed", hold.kind, hold.container_id)
     finally:
         connections.close_all()
+        again = _release(hold)
+        _in_flight.pop(hold.token, None)
+        if again:
+            _arm(hold)

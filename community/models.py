@@ -27,6 +27,11 @@ class User(AbstractUser):
     )
     # Email categories (community.notification_kinds.CATEGORIES) the member does not want.
     emails_off = models.JSONField(_("emails turned off"), default=list, blank=True)
+    # Set when a name chosen before a blocked term was added contains it (moderation.names):
+    # the name is hidden from the public until the member or a moderator changes it.
+    name_held_at = models.DateTimeField(
+        _("name held for review"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("member")
@@ -41,9 +46,28 @@ class User(AbstractUser):
 
         check_member_names(self)
 
+    def save(self, *args, **kwargs):
+        if self.name_held_at is not None and self.pk is not None:
+            from community.names import names_pass
+
+            if names_pass(self):  # renamed: the hold ends
+                self.name_held_at = None
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "name_held_at"}
+        super().save(*args, **kwargs)
+
     @property
     def public_name(self) -> str:
-        return str(_("deleted member")) if self.erased_at else self.username
+        if self.erased_at:
+            return str(_("deleted member"))
+        if self.name_held_at:
+            return str(_("member (name under review)"))
+        return self.username
+
+    @property
+    def name_hidden(self) -> bool:
+        """The public sees `public_name` and no link to the member's page."""
+        return bool(self.erased_at or self.name_held_at)
 
 
 class Brand(models.Model):

@@ -32,6 +32,10 @@ def check_member_name(name: str) -> None:
         )
 
 
+def names_pass(user) -> bool:
+    return not any(name_problems(getattr(user, field, "") or "") for field in NAME_FIELDS)
+
+
 def check_member_names(user) -> None:
     """All of a user's names at once: a ValidationError keyed by field."""
     errors = {}

@@ -110,14 +110,34 @@ def too_many_requests(request: HttpRequest, message: str, retry_after: int) -> H
     return response
 
 
+def keep_form(request: HttpRequest, form, limited: RateLimited) -> int:
+    """A form refused by a rate limit comes back with what the member typed, the limit's
+    message and the status 429 (the middleware adds Retry-After). Returns the status."""
+    if form.is_multipart():
+        note = _(
+            "What you wrote is kept below: send it again then (choose your files again: "
+            "browsers do not keep them)."
+        )
+    else:
+        note = _("What you wrote is kept below: send it again then.")
+    form.add_error(None, f"{limited.message} {note}")
+    request.rate_limited = limited
+    return limited.status
+
+
 class RateLimitedMiddleware:
-    """HTML views let `RateLimited` through; here it becomes the 429 page."""
+    """HTML views let `RateLimited` through; here it becomes the 429 page. Form views that
+    catch it keep the form (`keep_form`); here their 429 gets its Retry-After."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        limited = getattr(request, "rate_limited", None)
+        if limited is not None and response.status_code == 429:
+            response.setdefault("Retry-After", str(limited.retry_after))
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, RateLimited):

@@ -23,6 +23,7 @@ from community.models import Brand, Follow, User
 from community.notification_kinds import CATEGORIES
 from community.notifications import mark_all_read, mark_read
 from community.referrals import referral_count, remember_share
+from community.rules import is_moderator
 from community.theming import brand_theme, theme_css
 
 NOTIFICATIONS_PAGE_SIZE = 30
@@ -108,6 +109,8 @@ def follow(request, slug: str):
 def member_profile(request, username: str):
     """A member's public page: who they are and what they made that passed moderation."""
     member = get_object_or_404(User, username=username, is_active=True)
+    if member.name_held_at and request.user != member and not is_moderator(request.user):
+        raise Http404  # a name held for review is not shown to the public
     header = {"profile": None}
     for build in hooks.get_hooks(MEMBER_HEADER_HOOK):
         header.update(build(request, member) or {})

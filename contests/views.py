@@ -14,7 +14,7 @@ from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
 from community.network import client_network
-from community.ratelimits import RateLimited
+from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
 from contests import gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
@@ -200,6 +200,8 @@ def submit_entry(request, contest: ContestPage):
                 form.add_error(
                     invalid.field if invalid.field in form.fields else None, invalid.message
                 )
+            except RateLimited as limited:
+                status = keep_form(request, form, limited)
             except ActionRefused as refused:
                 refusal = refused.message
                 status = refused.status
@@ -262,6 +264,8 @@ def edit_entry(request, contest: ContestPage, entry_id: int):
             except InvalidInput as invalid:
                 field = "images" if invalid.field in ("image", "images") else invalid.field
                 form.add_error(field if field in form.fields else None, invalid.message)
+            except RateLimited as limited:
+                status = keep_form(request, form, limited)
             except ActionRefused as refused:
                 refusal = refused.message
                 status = refused.status

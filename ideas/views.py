@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from community import htmx, page_cache
 from community.errors import ActionRefused, Conflict, InvalidInput
 from community.images import private_image_response
-from community.ratelimits import RateLimited
+from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
 from ideas import listing, rules, services
 from ideas.forms import (
@@ -284,6 +284,8 @@ def new_idea(request, board: IdeasBoardPage):
                 )
             except InvalidInput as invalid:
                 _form_error(form, invalid)
+            except RateLimited as limited:
+                status = keep_form(request, form, limited)
             except ActionRefused as refused:
                 refusal, status = refused.message, refused.status
             else:
@@ -332,6 +334,8 @@ def _edit(request, board: IdeasBoardPage, idea: Idea):
                 )
             except InvalidInput as invalid:
                 _form_error(form, invalid)
+            except RateLimited as limited:
+                status = keep_form(request, form, limited)
             except ActionRefused as refused:
                 refusal, status = refused.message, refused.status
             else:

@@ -15,6 +15,7 @@ from community.rules import is_brand_staff, is_moderator
 from moderation import intake, reports
 from moderation.forms import PauseForm, SuspensionForm
 from moderation.models import IntakePause, Suspension
+from moderation.names import held_names
 from moderation.views import require_moderator
 
 
@@ -86,6 +87,7 @@ def suspensions(request):
             "header_icon": "lock",
             "form": form,
             "active": Suspension.objects.active().select_related("member", "created_by"),
+            "held_names": held_names(),
         },
         status=400 if form.errors else 200,
     )

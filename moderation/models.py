@@ -306,6 +306,7 @@ class LogAction(models.TextChoices):
     VOTES_VOID = "votes_void", _("Held votes voided")
     WINNERS_CHANGE = "winners_change", _("Winners changed after the announcement")
     OFFICIAL = "official", _("Official answer published")
+    NAME_HOLD = "name_hold", _("Name held for review")
 
 
 class ModerationLogEntry(models.Model):
@@ -543,8 +544,18 @@ class BlockedTerm(models.Model):
 
 def _forget_blocked_terms() -> None:
     from django.core.cache import cache
+    from django.db import transaction
 
     cache.delete("moderation:blocked-terms")  # prescreen.TERMS_CACHE_KEY
+
+    def rescreen():
+        from moderation.tasks import screen_member_names
+
+        cache.delete("moderation:blocked-terms")
+        screen_member_names.enqueue()
+
+    # Names chosen before the change are looked at again (moderation.names), after the commit.
+    transaction.on_commit(rescreen)
 
 
 class ImageFingerprint(models.Model):

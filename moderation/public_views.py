@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from community import htmx
 from community.bounds import parse_id
 from community.errors import ActionRefused
-from community.ratelimits import RateLimited
+from community.ratelimits import RateLimited, keep_form
 from moderation import reports
 from moderation.forms import ReportForm
 from moderation.models import ModeratedModel
@@ -59,7 +60,14 @@ def report(request):
             )
         except (ActionRefused, RateLimited) as refused:
             if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
-                raise
+                # The report comes back on a page of its own, with what the member wrote.
+                status = keep_form(request, form, refused)
+                return TemplateResponse(
+                    request,
+                    "moderation/report_again.html",
+                    {"form": form, "content_type_id": ct_id, "object_id": object_id, "next": back},
+                    status=status,
+                )
             error, status = htmx.refusal(refused)
     message = None if error else _("Thank you: a moderator will look at your report.")
     if htmx.is_htmx(request):

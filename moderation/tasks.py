@@ -9,3 +9,11 @@ from moderation.prescreen import screen_item_images
 def screen_images(item_id: int) -> bool:
     """Near-duplicate checks of a submission's images, after it is queued."""
     return screen_item_images(item_id)
+
+
+@task()
+def screen_member_names() -> int:
+    """After the blocked terms changed: hold existing names that contain one."""
+    from moderation.names import screen_existing_names
+
+    return len(screen_existing_names())

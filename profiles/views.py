@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput
 from community.images import private_image_response
+from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
 from profiles import services
 from profiles.forms import ProfileForm
@@ -37,6 +38,8 @@ def profile_settings(request):
                 form.add_error(
                     invalid.field if invalid.field in form.fields else None, invalid.message
                 )
+            except RateLimited as limited:
+                status = keep_form(request, form, limited)
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
@@ -45,7 +48,8 @@ def profile_settings(request):
                     _("Thank you! Your profile will be public once a moderator approves it."),
                 )
                 return redirect("profiles:settings")
-        status = 400
+        if status == 200:
+            status = 400
     return TemplateResponse(
         request,
         "profiles/settings.html",

@@ -685,6 +685,18 @@ def main(argv=None) -> int:
     server.add_argument("--upload-mb", type=int, default=200, help="0: no upload")
     server.add_argument("--warmup", type=float, default=1, help="seconds per row; 0: none")
     server.add_argument("--rounds", type=int, default=1, help="measure the servers N times")
+    server.add_argument(
+        "--load",
+        choices=["wrk", "python"],
+        default="wrk",
+        help="load generator: wrk, or a small Python loop (smoke runs without wrk)",
+    )
+    server.add_argument("--voters", type=int, default=64, help="members casting the votes")
+    server.add_argument(
+        "--existing-database",
+        action="store_true",
+        help="load into DATABASE_URL's (migrated) database instead of a new <name>_bench one",
+    )
     args = parser.parse_args(argv)
     if args.server or args.compare_servers or args.servers:
         from tests import bench_server

@@ -117,9 +117,10 @@ class Setup:
     media_root: str
     private_media_root: str
     static_root: str
-    pages: list = field(default_factory=list)  # (name, path, signed_in)
+    pages: list = field(default_factory=list)  # (name, path, who: None, "member", "moderator")
     voters: list = field(default_factory=list)  # (cookie header, csrf token)
     member_cookie: str = ""
+    moderator_cookie: str = ""
     vote_base: str = ""
     entry_ids: list = field(default_factory=list)
     submit_path: str = ""
@@ -127,9 +128,13 @@ class Setup:
 
 
 # Data -------------------------------------------------------------------------------------------
-def _session_cookie(user: User, csrf: str) -> str:
+def _session_cookie(user: User, csrf: str, *, second_factor: bool = False) -> str:
     client = Client()
     client.force_login(user)
+    if second_factor:  # staff doors check for allauth's "mfa" sign-in step
+        from tests.conftest import pass_second_factor
+
+        pass_second_factor(client, user)
     return f"sessionid={client.cookies[settings.SESSION_COOKIE_NAME].value}; csrftoken={csrf}"
 
 
@@ -157,6 +162,7 @@ def prepare(data, voters: int) -> dict:
             credentials.append((_session_cookie(user, csrf), csrf))
         member_csrf = "".join(secrets.choice(CSRF_ALPHABET) for _ in range(32))
         member_cookie = _session_cookie(data.member, member_csrf)
+        moderator_cookie = _session_cookie(data.moderator, member_csrf, second_factor=True)
     gallery = data.voting.url
     entry = data.entry.get_absolute_url()
     entry_ids = list(
@@ -167,16 +173,23 @@ def prepare(data, voters: int) -> dict:
     )
     return {
         "pages": [
-            ("bare Django view", BARE, False),
-            ("home (anonymous)", "/", False),
-            ("contest gallery (anonymous)", gallery, False),
-            ("gallery page 2 (anonymous)", f"{gallery}?page=2", False),
-            ("entry (anonymous)", entry, False),
-            ("gallery (signed in)", gallery, True),
-            ("entry (signed in)", entry, True),
+            ("bare Django view", BARE, None),
+            ("home (anonymous)", "/", None),
+            ("contest with results (anonymous)", data.results.url, None),
+            ("contest gallery (anonymous)", gallery, None),
+            ("gallery page 2 (anonymous)", f"{gallery}?page=2", None),
+            ("entry (anonymous)", entry, None),
+            ("gallery (signed in)", gallery, "member"),
+            ("entry (signed in)", entry, "member"),
+            (
+                f"moderation queue ({data.counts['pending_items']} pending)",
+                "/admin/moderation/",
+                "moderator",
+            ),
         ],
         "voters": credentials,
         "member_cookie": member_cookie,
+        "moderator_cookie": moderator_cookie,
         "vote_base": gallery + "entries/",
         "entry_ids": entry_ids,
         "submit_path": data.submissions.url + "submit/",
@@ -406,6 +419,87 @@ def wrk(url: str, script: Path, *, connections: int, duration: float, headers=()
     return result
 
 
+def python_load(
+    url: str,
+    *,
+    connections: int,
+    duration: float,
+    headers=(),
+    votes: "Setup | None" = None,
+    start: int = 0,
+) -> dict:
+    """The figures `wrk` gives, from a small Python loop: `connections` threads with a
+    keep-alive connection each, for `duration` seconds (`--load python`, and the smoke test,
+    which must not need wrk). With `votes`, each request is the next member's vote, as in
+    `vote_script`."""
+    import http.client
+    import urllib.parse
+
+    parsed = urllib.parse.urlsplit(url)
+    base_headers = dict(header.split(": ", 1) for header in headers)
+    counter = iter(range(start, 10**9))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    counts = {"s2xx": 0, "s3xx": 0, "s4xx": 0, "s5xx": 0, "socket_errors": 0, "timeouts": 0}
+    deadline = time.perf_counter() + duration
+
+    def next_request():
+        if votes is None:
+            return "GET", parsed.path + (f"?{parsed.query}" if parsed.query else ""), None, {}
+        with lock:
+            k = next(counter)
+        cookie, csrf = votes.voters[k % len(votes.voters)]
+        entry = votes.entry_ids[(k // len(votes.voters)) % len(votes.entry_ids)]
+        return (
+            "POST",
+            f"{votes.vote_base}{entry}/vote/",
+            f"csrfmiddlewaretoken={csrf}",
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+    def client():
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        while time.perf_counter() < deadline:
+            method, path, body, extra = next_request()
+            began = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers={**base_headers, **extra})
+                response = conn.getresponse()
+                response.read()
+            except TimeoutError:
+                kind = "timeouts"
+            except (OSError, http.client.HTTPException):
+                kind = "socket_errors"
+            else:
+                kind = f"s{response.status // 100}xx"
+            with lock:
+                counts[kind] = counts.get(kind, 0) + 1
+                latencies.append((time.perf_counter() - began) * 1000)
+            if kind in ("timeouts", "socket_errors"):
+                conn.close()
+                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        conn.close()
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    ordered = sorted(latencies) or [0.0]
+    requests = len(latencies)
+    return {
+        "requests": requests,
+        **counts,
+        "p50_ms": round(ordered[len(ordered) // 2], 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
+        "max_ms": round(ordered[-1], 2),
+        "rps": round(requests / seconds, 1) if seconds else 0.0,
+        "errors": counts["socket_errors"] + counts["timeouts"] + counts["s5xx"],
+    }
+
+
 def measure(server: Server, setup: Setup, name: str, run, **extra) -> dict:
     sampler = Sampler(server, setup)
     sampler.start()
@@ -516,7 +610,9 @@ def websocket(server: Server, setup: Setup) -> dict:
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-                if message.get("type") == "votes.changed" and message.get("entry_id") == entry:
+                # Coalesced, versioned totals (community/live.py): {"version", "totals": {id: n}}.
+                totals = message.get("totals") or {}
+                if message.get("type") == "votes.changed" and str(entry) in totals:
                     result["broadcast"] = True
                     break
     except Exception as error:  # reported in the table: a server without WebSockets
@@ -537,6 +633,7 @@ def bench_server(
     logdir: Path,
     upload_mb: int = UPLOAD_MB,
     warmup: float = 1,
+    load: str = "wrk",
 ) -> dict:
     server = Server(setup, name, workers, port, logdir)
     scripts = logdir / "scripts"
@@ -552,18 +649,25 @@ def bench_server(
         idle = idle_sampler.sample()
         idle_sampler.pg.close()
         rows = []
-        for page, path, signed_in in setup.pages:
-            headers = [f"Cookie: {setup.member_cookie}"] if signed_in else []
+        for page, path, who in setup.pages:
+            cookie = {"member": setup.member_cookie, "moderator": setup.moderator_cookie}.get(who)
+            headers = [f"Cookie: {cookie}"] if cookie else []
             # Warm every worker (imports, templates, caches) before the timed run.
-            if warmup:
+            if warmup and load == "python":
+                python_load(base + path, connections=4, duration=warmup, headers=headers)
+            elif warmup:
                 wrk(base + path, common, connections=8, duration=warmup, headers=headers)
             rows.append(
                 measure(
                     server,
                     setup,
                     page,
-                    lambda p=path, h=headers: wrk(
-                        base + p, common, connections=connections, duration=duration, headers=h
+                    lambda p=path, h=headers: (
+                        python_load(base + p, connections=connections, duration=duration, headers=h)
+                        if load == "python"
+                        else wrk(
+                            base + p, common, connections=connections, duration=duration, headers=h
+                        )
                     ),
                 )
             )
@@ -572,7 +676,17 @@ def bench_server(
                 server,
                 setup,
                 f"vote POST ({len(setup.voters)} members)",
-                lambda: wrk(base + "/", votes, connections=connections, duration=duration),
+                lambda: (
+                    python_load(
+                        base + "/",
+                        connections=connections,
+                        duration=duration,
+                        votes=setup,
+                        start=vote_start,
+                    )
+                    if load == "python"
+                    else wrk(base + "/", votes, connections=connections, duration=duration)
+                ),
             )
         )
         bare = rows[0]["rps"] or 0.001
@@ -631,6 +745,9 @@ def run(
     upload_mb: int = UPLOAD_MB,
     warmup: float = 1,
     rounds: int = 1,
+    load: str = "wrk",
+    voters: int = 64,
+    existing_database: bool = False,
 ) -> dict:
     """Create the bench database, load it, measure each server in `names`, drop it."""
     from django.test.utils import setup_test_environment, teardown_test_environment
@@ -639,7 +756,7 @@ def run(
 
     if connection.vendor != "postgresql":
         raise SystemExit("The server benchmark needs DATABASE_URL on PostgreSQL.")
-    if not shutil.which("wrk"):
+    if load == "wrk" and not shutil.which("wrk"):
         raise SystemExit("The server benchmark needs wrk: apt-get install -y wrk")
     redis_url = settings.REDIS_URL
     if not redis_url:
@@ -648,7 +765,13 @@ def run(
     db.setdefault("TEST", {})["NAME"] = f"{db['NAME']}_bench"
     logdir = Path(tempfile.mkdtemp(prefix="cocreo-bench-server-"))
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+    # existing_database: DATABASE_URL's database as it is (migrated, e.g. a test run's database,
+    # which its test flushes afterwards): no migrations to wait for (the smoke test).
+    old_name = (
+        None
+        if existing_database
+        else connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+    )
     began = time.perf_counter()
     prefix = f"cocreo-bench-{os.getpid()}"
     try:
@@ -663,7 +786,7 @@ def run(
             media_root=str(settings.MEDIA_ROOT),
             private_media_root=str(settings.PRIVATE_MEDIA_ROOT),
             static_root=str(settings.STATIC_ROOT),
-            **prepare(data, voters=64),
+            **prepare(data, voters=voters),
         )
         connection.close()
         _say("collectstatic ...")
@@ -684,6 +807,7 @@ def run(
                         logdir=logdir,
                         warmup=warmup,
                         upload_mb=upload_mb,
+                        load=load,
                     )
                 )
                 results[-1]["round"] = round_ + 1
@@ -702,7 +826,8 @@ def run(
             "seconds": round(time.perf_counter() - began, 1),
         }
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()
         _redis_cleanup(redis_url, prefix)
         _redis_cleanup(redis_url, settings.CACHES["default"].get("KEY_PREFIX") or prefix)
@@ -765,6 +890,9 @@ def main(args) -> int:
         upload_mb=args.upload_mb,
         rounds=args.rounds,
         warmup=args.warmup,
+        load=args.load,
+        voters=args.voters,
+        existing_database=args.existing_database,
     )
     print(format_report(report))
     output = args.output if args.output else RESULTS_FILE

@@ -1,6 +1,7 @@
 """Helpers for the WebSocket tests: sockets with an Origin and a member's session."""
 
 import asyncio
+import contextlib
 import json
 import time
 from importlib import import_module
@@ -35,6 +36,33 @@ def socket(path: str, cookie: str | None = None) -> WebsocketCommunicator:
     if cookie:
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def finish(communicator, timeout: float = 1.0) -> None:
+    """End a test's socket cleanly whether the test, the server (a refused or closed socket) or
+    nobody closed it yet: the application gets its disconnect and is awaited, so no task or
+    warning outlives the test. An error inside the application is raised here, not hidden."""
+    future = communicator._future
+    if future is None:  # never started
+        return
+    if not future.done():
+        await communicator.input_queue.put({"type": "websocket.disconnect", "code": 1000})
+        with contextlib.suppress(TimeoutError):  # wait() has cancelled it then
+            await communicator.wait(timeout)
+    if not future.cancelled():
+        future.result()
+
+
+async def settle() -> None:
+    """After a test: every live flush it armed has sent, and the worker threads' database
+    connections are closed (nothing runs into the next test)."""
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    from community import live
+
+    assert await live.drain(), "a live flush did not finish"
+    await database_sync_to_async(connections.close_all)()
 
 
 async def collect(communicator, seconds: float) -> list[dict]:

@@ -4,6 +4,7 @@ They run on the channel layer and cache of the settings: in-memory on the SQLite
 (channels-redis and the shared dirty sets, locks and versions) on the PostgreSQL + Redis run."""
 
 import asyncio
+import contextlib
 import json
 import time
 from datetime import timedelta
@@ -13,7 +14,6 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from contests import services
 from contests.models import Vote
 from ideas import services as idea_services
 from tests import factories
+from tests.live_helpers import finish, settle
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -34,17 +35,19 @@ ORIGIN = [(b"origin", b"http://localhost")]
 @pytest_asyncio.fixture(autouse=True)
 async def close_worker_connections():
     yield
-    await database_sync_to_async(connections.close_all)()
+    await settle()
 
 
 def socket(path: str, headers=ORIGIN) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, path, headers=headers)
 
 
-async def collect(communicator, seconds: float) -> list[tuple[float, dict]]:
+async def collect(
+    communicator, seconds: float, received: list | None = None
+) -> list[tuple[float, dict]]:
     """Every message received in the next `seconds`, with its arrival time. (Reads the output
     queue directly: the communicator's own timeout would cancel the application.)"""
-    received, deadline = [], time.monotonic() + seconds
+    received, deadline = [] if received is None else received, time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
         try:
             message = await asyncio.wait_for(communicator.output_queue.get(), timeout=left)
@@ -78,12 +81,19 @@ async def test_a_burst_of_votes_sends_one_message_per_second_with_the_database_t
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
     cast = database_sync_to_async(services.cast_vote)
+    # Listen while the votes are cast: arrival times are when the messages came, not when
+    # the test got round to reading them (the burst may last several windows on a busy box).
+    received: list[tuple[float, dict]] = []
+    listening = asyncio.create_task(collect(watcher, 3600, received))
     started = time.monotonic()
     for i, voter in enumerate(voters):
         await cast(entries[i % 3], voter=voter)
     burst = time.monotonic() - started
-    received = await collect(watcher, burst + 2.5)
-    await watcher.disconnect()
+    await asyncio.sleep(2.5)
+    listening.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await listening
+    await finish(watcher)
 
     window = live.window()
     assert received, "no live message at all"
@@ -110,7 +120,7 @@ async def test_versions_increase_and_no_total_goes_back():
         if i % 4 == 3:
             await asyncio.sleep(live.window())  # several windows, several messages
     received = [event for _at, event in await collect(watcher, 2.5)]
-    await watcher.disconnect()
+    await finish(watcher)
 
     versions = [event["version"] for event in received]
     assert len(versions) >= 2
@@ -130,7 +140,7 @@ async def test_the_totals_endpoint_gives_every_total_at_least_as_new_as_the_last
     for voter in voters:
         await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
     event = await watcher.receive_json_from(timeout=3)
-    await watcher.disconnect()
+    await finish(watcher)
 
     response = await database_sync_to_async(Client().get)(f"/api/v1/contests/{contest.slug}/totals")
     assert response.status_code == 200
@@ -147,7 +157,7 @@ async def test_hidden_totals_are_sent_nowhere():
     for voter in voters:
         await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
     assert await watcher.receive_nothing(timeout=live.window() + 0.8)
-    await watcher.disconnect()
+    await finish(watcher)
     response = await database_sync_to_async(Client().get)(f"/api/v1/contests/{contest.slug}/totals")
     assert response.status_code == 409
     assert "totals" not in response.json()
@@ -169,7 +179,7 @@ async def test_supports_on_a_board_are_coalesced_and_refetchable():
     for i, member in enumerate(members):
         await database_sync_to_async(idea_services.support_idea)(ideas[i % 2], member=member)
     received = [event for _at, event in await collect(watcher, 2.5)]
-    await watcher.disconnect()
+    await finish(watcher)
     assert 1 <= len(received) <= 2
     shown: dict[str, int] = {}
     for event in received:
@@ -186,17 +196,63 @@ async def test_supports_on_a_board_are_coalesced_and_refetchable():
     assert response.json()["version"] >= received[-1]["version"]
 
 
+def stores():
+    """The in-process store, and the Redis one when the settings have Redis."""
+    return [live._local, live._shared] if live._shared.configured() else [live._local]
+
+
 async def test_the_store_lets_one_writer_per_window_flush_and_gives_consecutive_versions():
-    store = live._shared if live._shared.configured() else live._local
-    group = f"test-store-{time.monotonic_ns()}"
-    assert store.mark(group, {1}) is True  # the first writer arms the flush
-    assert store.mark(group, {2, 3}) is False  # later writers only add their items
-    ids, version = store.take(group)
-    assert ids == {1, 2, 3}
-    assert store.mark(group, {4}) is True  # after the flush took them, a new window
-    ids, next_version = store.take(group)
-    assert ids == {4} and next_version == version + 1
-    assert store.version(group) == next_version
+    for store in stores():
+        group = f"test-store-{time.monotonic_ns()}"
+        assert store.mark(group, {1}, "first") is True  # the first writer arms the flush
+        assert store.mark(group, {2, 3}, "second") is False  # later writers only add items
+        ids, version = store.take(group)
+        assert ids == {1, 2, 3}
+        # The flusher keeps the lock through its send: a writer now does not arm a second one.
+        assert store.mark(group, {4}, "third") is False
+        assert store.release(group, "second") is False  # only the holder releases
+        # Items were marked meanwhile: the holder keeps the lock for one more flush.
+        assert store.release(group, "first") is True
+        assert store.mark(group, {5}, "fourth") is False
+        ids, next_version = store.take(group)
+        assert ids == {4, 5} and next_version == version + 1
+        assert store.release(group, "first") is False  # nothing left: released
+        assert store.mark(group, {6}, "fifth") is True  # a new window
+        assert store.version(group) == next_version
+
+
+async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
+    settings, monkeypatch
+):
+    """A flusher that let go of its lock before sending would let a second flusher send a newer
+    version first, then send its older one: the watchers would show the older totals."""
+    settings.LIVE_COALESCE_SECONDS = 0.2
+    contest, entries, voters = await voting_contest(entries=1, voters=3)
+    watcher = socket(f"/ws/contests/{contest.slug}/")
+    assert (await watcher.connect())[0]
+    original, sends = live.realtime.send_async, []
+
+    async def first_send_is_slow(group, event):
+        sends.append(event["version"])
+        if len(sends) == 1:
+            await asyncio.sleep(1.0)  # a slow database read or a busy event loop
+        await original(group, event)
+
+    monkeypatch.setattr(live.realtime, "send_async", first_send_is_slow)
+    cast = database_sync_to_async(services.cast_vote)
+    await cast(entries[0], voter=voters[0])
+    await asyncio.sleep(0.6)  # the first flush has taken its version and is still sending
+    await cast(entries[0], voter=voters[1])
+    await cast(entries[0], voter=voters[2])
+    received = [event for _at, event in await collect(watcher, 2.5)]
+    await finish(watcher)
+
+    versions = [event["version"] for event in received]
+    assert len(versions) == 2 and versions[0] < versions[1], versions
+    assert [event["totals"] for event in received] == [
+        {str(entries[0].pk): 1},
+        {str(entries[0].pk): 3},
+    ]
 
 
 # Degradation -------------------------------------------------------------------------------
@@ -212,6 +268,7 @@ async def test_joining_while_the_channel_layer_fails_is_refused_cleanly(monkeypa
     assert connected  # accepted, then closed at once with "try again later": never a 500
     closed = await watcher.receive_output(timeout=2)
     assert closed == {"type": "websocket.close", "code": 4503}
+    await finish(watcher)  # the server closed it: ending it cleanly still works
 
 
 async def test_a_socket_whose_channel_layer_goes_away_is_closed_to_reconnect(monkeypatch):
@@ -230,6 +287,7 @@ async def test_a_socket_whose_channel_layer_goes_away_is_closed_to_reconnect(mon
     failing.set()
     assert await watcher.receive_output(timeout=2) == {"type": "websocket.close", "code": 4503}
     monkeypatch.setattr(layer, "receive", original)
+    await finish(watcher)
 
 
 async def test_votes_succeed_while_the_channel_layer_fails(monkeypatch):
@@ -255,6 +313,7 @@ async def test_a_foreign_or_missing_origin_is_refused(settings, headers):
     watcher = socket(f"/ws/contests/{contest.slug}/", headers=headers)
     connected, _ = await watcher.connect()
     assert not connected
+    await finish(watcher)
     allowed = socket(f"/ws/contests/{contest.slug}/")
     assert (await allowed.connect())[0]
-    await allowed.disconnect()
+    await finish(allowed)

@@ -3,11 +3,10 @@
 import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
-from django.db import connections
 
 from community.notifications import mark_all_read, notify, notify_many
 from tests import factories
-from tests.live_helpers import collect, session_cookie, socket
+from tests.live_helpers import collect, finish, session_cookie, settle, socket
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -19,7 +18,7 @@ PATH = "/ws/notifications/"
 @pytest_asyncio.fixture(autouse=True)
 async def close_worker_connections():
     yield
-    await database_sync_to_async(connections.close_all)()
+    await settle()
 
 
 @database_sync_to_async
@@ -29,8 +28,10 @@ def member_session():
 
 
 async def test_visitors_are_refused():
-    connected, code = await socket(PATH).connect()
+    visitor = socket(PATH)
+    connected, code = await visitor.connect()
     assert not connected and code == 4403
+    await finish(visitor)
 
 
 async def test_each_member_hears_only_about_their_own_notifications():
@@ -66,5 +67,5 @@ async def test_each_member_hears_only_about_their_own_notifications():
 
     await database_sync_to_async(mark_all_read)(alice)
     assert (await collect(alice_socket, 1.0))[0]["unread"] == 0
-    await alice_socket.disconnect()
-    await bob_socket.disconnect()
+    await finish(alice_socket)
+    await finish(bob_socket)

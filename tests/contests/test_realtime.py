@@ -3,13 +3,13 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 
 from config.asgi import application
 from contests import services
 from moderation import services as moderation_services
 from moderation.models import ModerationItem
 from tests import factories
+from tests.live_helpers import finish, settle
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -22,7 +22,7 @@ async def close_worker_connections():
     """database_sync_to_async runs queries in a worker thread: close its connection, or
     PostgreSQL keeps a session open and the test database cannot be dropped."""
     yield
-    await database_sync_to_async(connections.close_all)()
+    await settle()
 
 
 def connect(slug: str) -> WebsocketCommunicator:
@@ -51,7 +51,7 @@ async def test_votes_and_approvals_are_pushed_after_commit():
     await database_sync_to_async(moderation_services.approve)(item.pk, moderator=mod)
     event = await socket.receive_json_from(timeout=3)
     assert event["type"] == "entry.published" and event["entry_id"] == pending.pk
-    await socket.disconnect()
+    await finish(socket)
 
 
 async def test_pending_submissions_send_nothing():
@@ -60,7 +60,7 @@ async def test_pending_submissions_send_nothing():
     assert (await socket.connect())[0]
     await database_sync_to_async(factories.make_entry)(contest, approved=False)
     assert await socket.receive_nothing(timeout=0.5)
-    await socket.disconnect()
+    await finish(socket)
 
 
 async def test_bad_messages_get_a_clear_error_and_the_socket_stays_open():
@@ -76,13 +76,14 @@ async def test_bad_messages_get_a_clear_error_and_the_socket_stays_open():
     assert (await socket.receive_json_from())["type"] == "error"
     await socket.send_json_to({"type": "ping"})
     assert await socket.receive_json_from() == {"type": "pong"}
-    await socket.disconnect()
+    await finish(socket)
 
 
 async def test_unknown_contest_is_refused():
     socket = connect("no-such-contest")
     connected, code = await socket.connect()
     assert not connected and code == 4404
+    await finish(socket)
 
 
 async def test_a_broken_channel_layer_does_not_fail_the_vote(monkeypatch):
@@ -109,7 +110,7 @@ async def test_hidden_running_totals_send_nothing_on_the_socket():
     assert await database_sync_to_async(services.cast_vote)(entry, voter=voter)
     assert await database_sync_to_async(services.withdraw_vote)(entry, voter=voter)
     assert await socket.receive_nothing(timeout=1.5)  # past the coalescing window
-    await socket.disconnect()
+    await finish(socket)
 
 
 async def test_score_voting_pushes_the_average_when_totals_are_public():
@@ -122,4 +123,4 @@ async def test_score_voting_pushes_the_average_when_totals_are_public():
     event = await socket.receive_json_from(timeout=3)
     assert event["totals"] == {str(entry.pk): 1}
     assert event["averages"] == {str(entry.pk): 4.0}
-    await socket.disconnect()
+    await finish(socket)

@@ -4,13 +4,12 @@ import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import Group
-from django.db import connections
 
 from moderation import claims
 from moderation import services as moderation_services
 from moderation.models import ModerationItem
 from tests import factories
-from tests.live_helpers import collect, session_cookie, socket
+from tests.live_helpers import collect, finish, session_cookie, settle, socket
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -23,7 +22,7 @@ ALLOWED_KEYS = {"type", "item_id", "kind", "counts", "reason", "by", "mine"}
 @pytest_asyncio.fixture(autouse=True)
 async def close_worker_connections():
     yield
-    await database_sync_to_async(connections.close_all)()
+    await settle()
 
 
 @database_sync_to_async
@@ -38,9 +37,12 @@ async def test_members_visitors_and_moderators_without_second_factor_are_refused
     for communicator in (socket(QUEUE, cookie), socket(QUEUE)):
         connected, code = await communicator.connect()
         assert not connected and code == 4403
+        await finish(communicator)
     _mod, half = await moderator_session(second_factor=False)
-    connected, code = await socket(QUEUE, half).connect()
+    desk = socket(QUEUE, half)
+    connected, code = await desk.connect()
     assert not connected and code == 4403
+    await finish(desk)
 
 
 async def test_items_come_and_leave_with_ids_kinds_and_counts_only():
@@ -75,7 +77,7 @@ async def test_items_come_and_leave_with_ids_kinds_and_counts_only():
     for event in added + left:
         assert set(event) <= ALLOWED_KEYS
         assert "Secret" not in str(event)
-    await desk.disconnect()
+    await finish(desk)
 
 
 async def test_a_demoted_moderator_is_dropped_at_the_next_event():
@@ -91,6 +93,7 @@ async def test_a_demoted_moderator_is_dropped_at_the_next_event():
     contest = await database_sync_to_async(factories.make_contest)("submissions")
     await database_sync_to_async(factories.make_entry)(contest, approved=False)
     assert await collect(desk, 1.5) == [{"closed": 4403}]
+    await finish(desk)
 
 
 async def test_a_demoted_moderator_is_dropped_even_when_nothing_happens(settings):
@@ -106,3 +109,4 @@ async def test_a_demoted_moderator_is_dropped_even_when_nothing_happens(settings
 
     await demote()
     assert await collect(desk, 2.0) == [{"closed": 4403}]
+    await finish(desk)

@@ -30,6 +30,16 @@ def assert_429(response, *, api: bool):
         assert "Too many attempts" in response.content.decode()
 
 
+def assert_form_kept(response, *typed: str, files: bool = False):
+    """A form refused by a rate limit comes back with what the member typed and says so."""
+    assert_429(response, api=False)
+    page = response.content.decode()
+    assert "What you wrote is kept below" in page
+    assert ("choose your files again" in page) is files
+    for text in typed:
+        assert text in page, text
+
+
 def test_rates_are_parsed():
     assert [(r.amount, r.seconds) for r in parse_rates("5/m, 30/2h,100/d")] == [
         (5, 60),
@@ -66,8 +76,11 @@ class TestMemberActions:
         url = f"{contest.url}submit/"
         first = client.post(url, {"title": "One", "image": factories.image_upload()})
         assert first.status_code == 302
-        again = client.post(url, {"title": "Two", "image": factories.image_upload()})
-        assert_429(again, api=False)
+        again = client.post(
+            url,
+            {"title": "Two", "description": "My second design", "image": factories.image_upload()},
+        )
+        assert_form_kept(again, 'value="Two"', "My second design", files=True)
         assert Entry.objects.filter(author=member).count() == 1
 
     def test_submit_api(self, contest, member):
@@ -91,7 +104,8 @@ class TestMemberActions:
         client = client_for(member)
         html = f"{contest.url}entries/{entry.pk}/edit/"
         assert client.post(html, {"title": "New", "description": ""}).status_code == 302
-        assert_429(client.post(html, {"title": "Newer", "description": ""}), api=False)
+        response = client.post(html, {"title": "Newer", "description": "Kept words"})
+        assert_form_kept(response, 'value="Newer"', "Kept words", files=True)
         assert_429(client.post(f"{API}/entries/{entry.pk}/edit", {"title": "Api"}), api=True)
 
     def test_vote_html_and_api(self, member):
@@ -115,7 +129,17 @@ class TestMemberActions:
         }
         url = reverse("comments:post")
         assert client.post(url, data).status_code == 302
-        assert_429(client.post(url, data), api=False)
+        response = client.post(url, {**data, "body": "A second thought"})
+        assert_form_kept(response, "A second thought")
+        assert f'name="target_id" value="{entry.pk}"' in response.content.decode()
+
+    def test_comment_edit_html(self, member):
+        entry = factories.make_entry(factories.make_contest("voting"))
+        comment = factories.make_comment(entry, author=member)
+        client = client_for(member)
+        url = reverse("comments:edit", args=[comment.pk])
+        assert client.post(url, {"body": "First edit"}).status_code == 302
+        assert_form_kept(client.post(url, {"body": "Second edit"}), "Second edit")
 
     def test_report_html(self, member):
         contest = factories.make_contest("voting")
@@ -124,16 +148,27 @@ class TestMemberActions:
         url = reverse("moderation_public:report")
         for n, expected in ((1, 302), (2, 429)):
             entry = factories.make_entry(contest)
-            data = {"content_type": ct.pk, "object_id": entry.pk, "reason": "spam"}
+            data = {
+                "content_type": ct.pk,
+                "object_id": entry.pk,
+                "reason": "spam",
+                "text": f"Details {n}",
+                "next": entry.get_absolute_url(),
+            }
             response = client.post(url, data)
             assert response.status_code == expected, n
-        assert_429(response, api=False)
+        assert_form_kept(response, "Details 2", 'value="spam" selected')
+        page = response.content.decode()
+        assert f'name="object_id" value="{entry.pk}"' in page
+        assert f'name="next" value="{entry.get_absolute_url()}"' in page
 
     def test_profile_avatar_upload(self, member):
         client = client_for(member)
         url = reverse("profiles:settings")
         assert client.post(url, {"bio": "Hi"}).status_code == 302  # no upload, but an edit
-        assert_429(client.post(url, {"bio": "Again"}), api=False)
+        assert_form_kept(
+            client.post(url, {"bio": "Again and again"}), "Again and again", files=True
+        )
 
 
 # sign-up, sign-in and password reset: allauth's limits, per client address and per email.
@@ -222,6 +257,18 @@ class TestIdeaActions:
     @pytest.fixture
     def board(self):
         return factories.make_board()
+
+    def test_post_and_edit_ideas_html(self, board, member):
+        idea = factories.make_idea(board, author=member)  # the hour's one submission
+        client = client_for(member)
+        response = client.post(
+            f"{board.url}new/", {"title": "Another idea", "description": "Said twice"}
+        )
+        assert_form_kept(response, 'value="Another idea"', "Said twice", files=True)
+        edit = f"{idea.get_absolute_url()}edit/"
+        assert client.post(edit, {"title": "Edited idea", "description": "E"}).status_code == 302
+        response = client.post(edit, {"title": "Edited again", "description": "Edited words"})
+        assert_form_kept(response, 'value="Edited again"', "Edited words", files=True)
 
     def test_post_ideas_api(self, board, member):
         client = client_for(member)
