@@ -20,11 +20,12 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import secrets
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,75 +109,196 @@ def voting_plan(entries, voters: int, votes: int) -> list[list[int]]:
     return plan
 
 
-class Watcher:
-    """One WebSocket client: applies versioned totals as the page does."""
+CAP, BASE, STOP_CODES = 30.0, 0.5, {4403, 4404}  # as static/js/live.js
 
-    def __init__(self):
+
+def backoff(attempt: int) -> float:
+    ceiling = min(CAP, BASE * 2**attempt)
+    return ceiling / 2 + random.random() * ceiling / 2  # "equal jitter", as live.js
+
+
+async def get_json(url: str, path: str):
+    """GET `path` as the page's fetch does (no-store); the JSON body, or None (not ok, error)."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(
+            f"GET {path} HTTP/1.0\r\nHost: {host}:{port}\r\nAccept: application/json\r\n"
+            "Cache-Control: no-store\r\n\r\n".encode()
+        )
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), timeout=30)
+    finally:
+        writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return json.loads(body) if 200 <= status < 300 else None
+
+
+class Watcher:
+    """One page: static/js/live.js (CocreoLive.open + CocreoLive.totals) and contest-live.js,
+    step for step. It reconnects after any close (jittered backoff) except 4403/4404, refetches
+    the totals from the API on every (re)connection, on a version gap and (300 ms later) after a
+    message without a version, and drops messages whose version is not newer than shown."""
+
+    def __init__(self, url: str, slug: str):
+        self.url, self.slug = url, slug
+        self.totals_path = f"/api/v1/contests/{slug}/totals"
         self.shown: dict[str, int] = {}
         self.version = None
-        self.arrivals: list[float] = []
+        self.fetching = self.again = False
+        self.soon = None
+        self.stopped = False
+        self.opened = asyncio.Event()
+        self.fetched = asyncio.Event()
+        self.final: dict | None = None
         self.final_at = None
+        self.final_via = None
+        self.arrivals: list[float] = []
+        self.gaps = self.refetches = self.connects = self.stale = 0
+        self.closes: list[int | None] = []
+        self._tasks: set[asyncio.Task] = set()
 
-    def apply(self, event, final):
-        if event.get("type") != "votes.changed":
-            return
-        self.arrivals.append(time.monotonic())
-        v = event.get("version")
-        if v is not None and self.version is not None and v <= self.version:
-            return
-        self.version = v
-        self.shown.update(event["totals"])
-        if final is not None and self.final_at is None and self._matches(final):
-            self.final_at = time.monotonic()
+    # CocreoLive.totals ---------------------------------------------------------------------
+    def apply(self, data, via: str):
+        self.shown.update(data.get("totals") or {})
+        self.check(via)
 
-    def _matches(self, final) -> bool:
+    def check(self, via: str):
+        if self.final is not None and self.final_at is None and self.matches(self.final):
+            self.final_at, self.final_via = time.monotonic(), via
+
+    def matches(self, final) -> bool:
         return all(self.shown.get(k, 0) == n for k, n in final.items())
+
+    def refetch(self):
+        if self.fetching:
+            self.again = True
+            return
+        self.fetching = True
+        self.refetches += 1
+        task = asyncio.get_running_loop().create_task(self._fetch())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fetch(self):
+        try:
+            data = await get_json(self.url, self.totals_path)
+            if data:
+                if (
+                    data["version"] is not None
+                    and self.version is not None
+                    and data["version"] < self.version
+                ):
+                    self.again = True  # a newer message arrived meanwhile: read again
+                else:
+                    self.apply(data, "fetch")
+                    self.version = data["version"]
+        except Exception:  # noqa: BLE001,S110 - fetch().catch(function () {})
+            pass
+        finally:
+            self.fetching = False
+            self.fetched.set()
+            if self.again:
+                self.again = False
+                self.refetch_soon()
+
+    def refetch_soon(self):
+        if self.soon is None:
+            self.soon = asyncio.get_running_loop().call_later(0.3, self._soon)
+
+    def _soon(self):
+        self.soon = None
+        self.refetch()
+
+    def message(self, event):
+        v = event.get("version")
+        if v is None:
+            self.apply(event, "message")
+            self.refetch_soon()
+            return
+        if self.version is not None and v <= self.version:
+            self.stale += 1
+            return  # stale: older than what is shown
+        gap = self.version is not None and v > self.version + 1
+        self.apply(event, "message")
+        self.version = v
+        if gap:
+            self.gaps += 1
+            self.refetch()
+
+    def reset(self):
+        self.version = None
+        self.refetch()
+
+    # CocreoLive.open + contest-live.js ---------------------------------------------------------
+    async def run(self):
+        from websockets.asyncio.client import connect
+
+        ws_url = self.url.replace("http://", "ws://") + f"/ws/contests/{self.slug}/"
+        attempt = 0
+        while not self.stopped:
+            code = None
+            try:
+                async with connect(
+                    ws_url, origin=self.url, open_timeout=30, ping_interval=None
+                ) as ws:
+                    attempt = 0
+                    self.connects += 1
+                    self.opened.set()
+                    self.reset()  # onOpen: totals.reset
+                    try:
+                        async for raw in ws:
+                            try:
+                                event = json.loads(raw)
+                            except ValueError:
+                                continue
+                            if event.get("type") == "votes.changed":
+                                self.arrivals.append(time.monotonic())
+                                self.message(event)
+                    except Exception:  # noqa: BLE001,S110 - closed: ws.close_code below
+                        pass
+                    code = ws.close_code
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001,S110 - could not connect: onclose (1006)
+                pass
+            if self.stopped:
+                return
+            self.closes.append(code)
+            if code in STOP_CODES:
+                self.stopped = True
+                return
+            await asyncio.sleep(backoff(attempt))
+            attempt += 1
 
 
 async def watch(urls, slug, clients: int, run_burst, final_totals, settle: float):
-    from websockets.asyncio.client import connect
-
-    watchers = [Watcher() for _ in range(clients)]
-    final: dict | None = None
-    sockets = []
-
-    async def open_one(i):
-        url = urls[i % len(urls)]
-        ws_url = url.replace("http://", "ws://") + f"/ws/contests/{slug}/"
-        for _attempt in range(20):
-            try:
-                return await connect(ws_url, origin=url, open_timeout=30, ping_interval=None)
-            except Exception:  # noqa: BLE001 - a loaded server: retry like the page does
-                await asyncio.sleep(0.5)
-        raise RuntimeError("could not connect a client")
-
+    watchers = [Watcher(urls[i % len(urls)], slug) for i in range(clients)]
+    runners = []
     for start in range(0, clients, 100):  # connect in batches, as pages load
-        sockets += await asyncio.gather(
-            *(open_one(i) for i in range(start, min(start + 100, clients)))
-        )
-
-    async def listen(ws, watcher):
-        try:
-            async for message in ws:
-                watcher.apply(json.loads(message), final)
-        except Exception:  # noqa: BLE001 - closed at the end
-            return
-
-    listeners = [
-        asyncio.create_task(listen(ws, w)) for ws, w in zip(sockets, watchers, strict=True)
-    ]
+        batch = watchers[start : start + 100]
+        runners += [asyncio.create_task(w.run()) for w in batch]
+        await asyncio.wait_for(asyncio.gather(*(w.opened.wait() for w in batch)), timeout=120)
+    # Every page has read its first totals before the burst.
+    await asyncio.wait_for(asyncio.gather(*(w.fetched.wait() for w in watchers)), timeout=120)
     await asyncio.sleep(0.5)
     result = await asyncio.to_thread(run_burst)
     final = await asyncio.to_thread(final_totals)
     for watcher in watchers:  # some may already show the final totals
-        if watcher._matches(final):
-            watcher.final_at = watcher.final_at or time.monotonic()
+        watcher.final = final
+        if watcher.matches(final):
+            watcher.final_at, watcher.final_via = time.monotonic(), "before-final-read"
     deadline = time.monotonic() + settle
     while time.monotonic() < deadline and any(w.final_at is None for w in watchers):
         await asyncio.sleep(0.1)
-    for task in listeners:
+    for watcher in watchers:
+        watcher.stopped = True
+        if watcher.soon is not None:
+            watcher.soon.cancel()
+    for task in runners:
         task.cancel()
-    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    await asyncio.gather(*runners, return_exceptions=True)
     return result, final, watchers
 
 
@@ -273,6 +395,25 @@ def run(args) -> dict:
         # Arrival gaps: under load a late message can arrive closer to the next one than sent.
         "arrival_gap_p01_s": _round(_percentile(gaps, 0.01)),
         "arrival_gap_min_s": _round(min(gaps) if gaps else None),
+        # What the clients did, as live.js would: why a client shows what it shows.
+        "clients_final_via": dict(Counter(w.final_via for w in watchers)),
+        "clients_that_saw_a_version_gap": sum(1 for w in watchers if w.gaps),
+        "version_gaps": sum(w.gaps for w in watchers),
+        "stale_messages_dropped": sum(w.stale for w in watchers),
+        "totals_refetches": sum(w.refetches for w in watchers),
+        "clients_reconnected": sum(1 for w in watchers if w.connects > 1),
+        "close_codes": dict(Counter(str(c) for w in watchers for c in w.closes)),
+        "clients_without_database_totals": [
+            {
+                "version": w.version,
+                "connects": w.connects,
+                "differs": {
+                    k: [w.shown.get(k, 0), n] for k, n in final.items() if w.shown.get(k, 0) != n
+                },
+            }
+            for w in watchers
+            if w.final_at is None
+        ][:10],
     }
 
 
