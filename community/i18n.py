@@ -37,3 +37,11 @@ def translated_values(make: Callable[[], dict[str, Any]]) -> dict[str, str]:
         for code, texts in by_language.items()
         for field, text in texts.items()
     }
+
+
+def in_every_language(obj: Any, field: str) -> dict[str, str]:
+    """A translated field's text in each site language ({"en": ..., "it": ...}; the default
+    language's where a translation is empty): what a notification stores, so that it quotes
+    a contest or board in its reader's language (community.notification_kinds renders it)."""
+    default = getattr(obj, f"{field}_{settings.LANGUAGE_CODE}", None) or getattr(obj, field)
+    return {code: getattr(obj, f"{field}_{code}", None) or default for code in language_codes()}

@@ -14,7 +14,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.utils import formats, timezone
+from django.conf import settings
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -112,6 +113,12 @@ KINDS: dict[str, Kind] = {
         _("Your suspension has been lifted: you can take part again."),
         _("Your suspension has been lifted"),
         _("You can post, vote and comment again."),
+    ),
+    "moderation.names_held": Kind(
+        "account",
+        _("Names held for review because they contain a blocked term: %(n)s."),
+        _("Names held for review"),
+        _("They are listed on the suspensions page until the members or a moderator rename them."),
     ),
     "privacy.export_ready": Kind(
         "account",
@@ -223,7 +230,10 @@ class _Params(dict):
 def _resolved(params: dict) -> _Params:
     """The parameters as text in the active language."""
     values = _Params((k, v) for k, v in params.items() if not isinstance(v, dict | list))
+    language = translation.get_language() or settings.LANGUAGE_CODE
     for key, value in params.items():
+        if isinstance(value, dict):  # a text in each language (community.i18n.in_every_language)
+            values[key] = value.get(language) or value.get(settings.LANGUAGE_CODE) or ""
         if isinstance(value, int) and not isinstance(value, bool):
             values[key] = formats.number_format(value, force_grouping=True)
     if model := params.get("model"):

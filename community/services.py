@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from community.errors import InvalidInput, NotAllowed
+from community.i18n import in_every_language
 from community.models import Brand, Follow, OpeningAnnouncement, User
 from community.notification_kinds import CATEGORIES
 from community.notifications import notify_many
@@ -118,7 +119,11 @@ def _announce_opening(item, content_type: ContentType) -> int:
             count = notify_many(
                 followers,
                 kind="brand_opening",
-                params={"brand": item.brand.name, "brand_id": item.brand_id, "title": item.title},
+                params={
+                    "brand": item.brand.name,
+                    "brand_id": item.brand_id,
+                    "title": in_every_language(item, "title"),
+                },
                 url=item.get_url() or "",
             )
             announcement.recipients = count

@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community import page_cache
+from community.i18n import language_codes
 from community.models import Brand
 from community.theming import DEFAULT_ACCENT, DEFAULT_PRIMARY
 
@@ -27,7 +28,8 @@ class BrandViewSet(SnippetViewSet):
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
-        FieldPanel("description"),
+        # The description is CMS content in each language (community/translation.py).
+        *[FieldPanel(f"description_{code}") for code in language_codes()],
         MultiFieldPanel(
             [
                 FieldPanel("logo"),

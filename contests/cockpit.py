@@ -65,7 +65,9 @@ def contests_needing_attention(user: User, now: datetime | None = None) -> list[
     if judging:
         ids = [c.pk for c in judging]
         criteria = dict(
+            # order_by(): the translated model's ordering would join the GROUP BY
             JuryCriterion.objects.filter(contest_id__in=ids)
+            .order_by()
             .values("contest_id")
             .annotate(n=Count("pk"))
             .values_list("contest_id", "n")

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from community import live, page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed
+from community.i18n import in_every_language
 from community.images import clean_uploaded_image, private_storage
 from community.models import User
 from community.notifications import notify, notify_many
@@ -650,7 +651,11 @@ def _record_change(contest: ContestPage, staff: User, reason: str, before: dict,
 
 
 def _about_contest(contest: ContestPage) -> dict:
-    return {"contest": contest.title, "contest_id": contest.pk, "brand_id": contest.brand_id}
+    return {
+        "contest": in_every_language(contest, "title"),
+        "contest_id": contest.pk,
+        "brand_id": contest.brand_id,
+    }
 
 
 def _about_entry(contest: ContestPage, entry: Entry) -> dict:

@@ -16,6 +16,7 @@ from wagtail.log_actions import log as wagtail_log
 
 from community import live, page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed
+from community.i18n import in_every_language
 from community.images import clean_uploaded_image
 from community.models import User
 from community.notifications import notify_many
@@ -383,7 +384,7 @@ def _about(idea: Idea, board: IdeasBoardPage | None = None) -> dict:
     return {
         "title": idea.title,
         "idea_id": idea.pk,
-        "board": board.title,
+        "board": in_every_language(board, "title"),
         "board_id": board.pk,
         "brand_id": board.brand_id,
     }

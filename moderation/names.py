@@ -15,7 +15,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from community.names import NAME_FIELDS, name_problems
 from community.notifications import notify_many
@@ -74,13 +73,8 @@ def screen_existing_names() -> list:
             moderators = User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
             notify_many(
                 moderators.distinct(),
-                kind="names_held",
-                message=ngettext(
-                    "%(n)s member's name contains a blocked term and is held for review.",
-                    "%(n)s members' names contain a blocked term and are held for review.",
-                    len(held),
-                )
-                % {"n": len(held)},
+                kind="moderation.names_held",
+                params={"n": len(held)},
                 url=reverse("moderation:suspensions"),
                 email=False,
             )

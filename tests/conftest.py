@@ -91,3 +91,15 @@ def client_for(user) -> Client:
 @pytest.fixture
 def member_client(member):
     return client_for(member)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request in Italian leaves Italian
+    active in the thread (Django's LocaleMiddleware does not switch back), and text rendered
+    outside a request afterwards would follow it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -28,7 +28,7 @@ MAX_QUERIES = {
     # +1: the idea the contest was opened from, if any
     "gallery p1 (member)": 24,
     "gallery p2 (member)": 24,
-    "entry page (member)": 22 + 1,
+    "entry page (member)": 23 + 1,  # 23: the brand, for its theme
     "API entries p1": 7 + 1,
     "API entries p2": 7 + 1,
     "member profile (50 entries)": 9 + 2,  # awards and entries each load their tags

@@ -170,7 +170,9 @@ class TestPageCache:
 
 
 class TestNotifications:
-    def test_a_notification_quotes_the_title_in_the_language_it_is_written_in(self, contest):
+    def test_a_notification_quotes_the_title_in_its_readers_language(self, contest):
+        """Written by Italian staff, read in English: the contest is named in English; read in
+        Italian, in Italian."""
         contest = factories.make_contest(
             "judging", title="The travel mug", title_it="La tazza da viaggio"
         )
@@ -178,8 +180,12 @@ class TestNotifications:
         staff = factories.brand_staff(contest.brand)
         with translation.override("it"):
             services.pick_winners(contest, staff=staff, entry_ids=[entry.pk])
-        message = Notification.objects.get(recipient=entry.author, kind="contest.won").message
-        assert "La tazza da viaggio" in message and "The travel mug" not in message
+        notification = Notification.objects.get(recipient=entry.author, kind="contest.won")
+        with translation.override("en"):
+            assert "The travel mug" in notification.text
+            assert "La tazza da viaggio" not in notification.text
+        with translation.override("it"):
+            assert "La tazza da viaggio" in notification.text
 
 
 class TestEditor:
@@ -225,7 +231,7 @@ class TestDemoData:
     def test_seed_demo_writes_every_cms_text_in_both_languages(self):
         call_command("seed_demo", "--force", stdout=StringIO(), stderr=StringIO())
         contests = list(ContestPage.objects.all())
-        assert len(contests) == 3
+        assert len(contests) == 6  # one in every phase
         for contest in contests:
             for field in ("title", "summary", "brief", "prize"):
                 english, italian = getattr(contest, f"{field}_en"), getattr(contest, f"{field}_it")

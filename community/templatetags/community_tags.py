@@ -68,6 +68,7 @@ def page_brand(context):
 def brand_stylesheet_url(brand) -> str:
     return reverse("community:brand_theme", args=[brand.slug]) + "?v=" + theme_version(brand)
 
+
 @register.filter
 def ago(when) -> str:
     """How long ago, for people: "just now" under a minute, else "5 minutes ago" (the largest
