@@ -46,8 +46,9 @@ def test_adding_a_blocked_term_holds_the_existing_names_that_contain_it(
         ("i_hate_acme99", "hate"),
         ("plainname", "scammer"),
     }
-    assert Notification.objects.filter(recipient=moderator, kind="moderation.names_held").count() == 2
-    assert not Notification.objects.filter(kind="moderation.names_held").exclude(recipient=moderator).exists()
+    held = Notification.objects.filter(kind="moderation.names_held")
+    assert held.filter(recipient=moderator).count() == 2
+    assert not held.exclude(recipient=moderator).exists()
 
 
 def test_a_held_name_is_hidden_from_the_public_until_it_is_changed(
