@@ -31,9 +31,10 @@ def no_page_errors(context):
 
 def assert_scroll_kept(page, before: float, card) -> None:
     """No jump: the page stays where it was (a reload or a full swap would go back to the top);
-    Chrome's scroll anchoring may move it by the few pixels of the note added to the card."""
+    Chrome's scroll anchoring may move it by the height of the note and status lines added to
+    the card (about two lines of text), never back to the top."""
     after = page.evaluate("window.scrollY")
-    assert abs(after - before) < 40, (before, after)
+    assert abs(after - before) < 100, (before, after)
     expect(card.get_by_role("heading")).to_be_in_viewport()
 
 
