@@ -102,6 +102,8 @@ def test_the_page_says_live_updates_are_paused_and_resynchronises(open_page, mon
     expect(page.locator("html")).to_have_attribute("data-live", "connected")
     status = page.locator("[data-live-status]")
     expect(status).to_be_hidden()
+    card = page.locator(f'[data-entry-id="{entry.pk}"]').first
+    card_top = card.bounding_box()["y"]
 
     # The channel layer goes away: joining is refused, and the open socket gets what its
     # consumer makes of a failing layer (community/consumers.py: "live.layer_lost").
@@ -115,6 +117,8 @@ def test_the_page_says_live_updates_are_paused_and_resynchronises(open_page, mon
     realtime.send_now(contest_group(contest.pk), {"type": "live.layer_lost"})
     expect(status).to_be_visible()
     expect(status).to_have_text("Live updates are paused. Reconnecting…")
+    # A toast over the page: the card a member is about to tap does not move.
+    assert card.bounding_box()["y"] == card_top
     services.cast_vote(entry, voter=voters[0])  # votes still work
     services.cast_vote(entry, voter=voters[1])
     page.wait_for_timeout(1500)  # a refused reconnection or two
