@@ -152,6 +152,10 @@ ALLAUTH_ACTIONS_BY_PATH = {
     "/accounts/login/": "login",
     "/accounts/password/reset/": "reset_password",
 }
+# Never sent back into a page: what a refused POST keeps is everything but these.
+SECRET_FIELDS = frozenset(
+    {"password", "password1", "password2", "oldpassword", "code", "csrfmiddlewaretoken"}
+)
 
 
 def allauth_handler429(request: HttpRequest) -> HttpResponse:
@@ -161,6 +165,36 @@ def allauth_handler429(request: HttpRequest) -> HttpResponse:
     action = ALLAUTH_ACTIONS_BY_PATH.get(request.path_info, "")
     rates = parse_allauth_rates(account_settings.RATE_LIMITS.get(action))
     retry_after = math.ceil(max((r.duration for r in rates), default=60))
-    return too_many_requests(
-        request, _("Too many attempts. Please wait a little and try again."), retry_after
-    )
+    message = _("Too many attempts. Please wait a little and try again.")
+    if action and request.method == "POST":
+        kept = _allauth_form_kept(request, action, message, retry_after)
+        if kept is not None:
+            return kept
+    return too_many_requests(request, message, retry_after)
+
+
+def _allauth_form_kept(
+    request: HttpRequest, action: str, message: str, retry_after: int
+) -> HttpResponse | None:
+    """allauth's sign-up, sign-in or reset page again, with what was typed (passwords
+    excepted), the limit's message and 429, as `keep_form` does for our own forms. The form is
+    not bound: binding would validate it, and a sign-in form's validation is a sign-in."""
+    from allauth.account.views import LoginView, PasswordResetView, SignupView
+
+    view_class = {"login": LoginView, "signup": SignupView, "reset_password": PasswordResetView}
+    view = view_class[action]()
+    view.setup(request)
+    kwargs = view.get_form_kwargs()
+    kwargs.pop("data", None)
+    kwargs.pop("files", None)
+    typed = {k: v for k, v in request.POST.items() if k not in SECRET_FIELDS}
+    kwargs["initial"] = {**kwargs.get("initial", {}), **typed}
+    form = view.get_form_class()(**kwargs)
+    form.full_clean()  # on an unbound form: no validation, just an empty error list
+    form.cleaned_data = {}
+    form.add_error(None, f"{message} {_('What you wrote is kept below: send it again then.')}")
+    response = view.render_to_response(view.get_context_data(form=form))
+    response.render()
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response

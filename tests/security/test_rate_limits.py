@@ -204,6 +204,36 @@ def test_login_is_limited_with_retry_after(member):
     assert_429(password_login(client, member.email), api=False)
 
 
+@override_settings(ACCOUNT_RATE_LIMITS={"signup": "1/m/ip"})
+def test_a_limited_signup_keeps_what_was_typed_but_not_the_passwords():
+    client = Client()
+    assert signup(client, 1).status_code == 302
+    client = Client()  # the same address, not signed in
+    response = signup(client, 2)
+    assert_form_kept(response, "new2@example.com", 'value="new2"')
+    assert "a long enough pass phrase" not in response.content.decode()
+    assert User.objects.filter(username="new2").count() == 0
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"login": "1/m/ip"})
+def test_a_limited_sign_in_keeps_the_email_but_not_the_password(member):
+    client = Client()
+    assert password_login(client, member.email, password="wrong").status_code == 200
+    response = password_login(client, member.email, password="a-typed-secret")
+    assert_form_kept(response, member.email)
+    assert "a-typed-secret" not in response.content.decode()
+    assert "_auth_user_id" not in client.session  # the refused POST signed nobody in
+
+
+@override_settings(ACCOUNT_RATE_LIMITS={"reset_password": "20/m/ip,1/m/key"})
+def test_a_limited_password_reset_keeps_the_email(member, mailoutbox):
+    client = Client()
+    assert client.post("/accounts/password/reset/", {"email": member.email}).status_code == 302
+    response = client.post("/accounts/password/reset/", {"email": member.email})
+    assert_form_kept(response, member.email)
+    assert len(mailoutbox) == 1
+
+
 @override_settings(ACCOUNT_RATE_LIMITS={"reset_password": "20/m/ip,2/m/key"})
 def test_password_reset_is_limited_with_retry_after(member):
     client = Client()
