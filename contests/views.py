@@ -369,7 +369,7 @@ def _entry_vote_context(request, contest: ContestPage, entry: Entry) -> dict:
     }
 
 
-def _vote_fragment(request, contest: ContestPage, entry_id: int, *, message, error, status):
+def _vote_fragment(request, contest: ContestPage, entry_id: int, outcome: htmx.Outcome):
     """The htmx answer to a vote: the card's or the entry page's vote box, as it is now."""
     entry = (
         Entry.objects.public()
@@ -400,8 +400,8 @@ def _vote_fragment(request, contest: ContestPage, entry_id: int, *, message, err
     else:
         context = _entry_vote_context(request, contest, entry)
         template = "contests/includes/vote_box.html"
-    context.update(vote_message=message, vote_error=error)
-    return htmx.fragment(request, template, context, status=status)
+    context.update(vote_message=outcome.message, vote_error=outcome.error)
+    return htmx.in_place(request, template, context, outcome)
 
 
 def _same_site_path(request, fallback: str) -> str:
@@ -423,12 +423,10 @@ def vote(request, contest: ContestPage, entry_id: int):
     entry = get_object_or_404(
         Entry.objects.public().select_related("contest"), pk=entry_id, contest=contest
     )
-    message = error = refusal = None
-    status = 200
-    try:
+    with htmx.attempt(request) as outcome:
         if request.POST.get("action") == "withdraw":
             services.withdraw_vote(entry, voter=request.user)
-            message = _("Your vote has been withdrawn.")
+            outcome.message = _("Your vote has been withdrawn.")
         else:
             services.cast_vote(
                 entry,
@@ -436,22 +434,12 @@ def vote(request, contest: ContestPage, entry_id: int):
                 score=request.POST.get("score"),
                 network=client_network(request),
             )
-            message = _("Thank you for voting!")
-    except (ActionRefused, RateLimited) as refused:
-        if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
-            raise  # the 429 page (community.ratelimits.RateLimitedMiddleware)
-        refusal = refused
-        error, status = htmx.refusal(refused)
+            outcome.message = _("Thank you for voting!")
     if htmx.is_htmx(request):
-        response = _vote_fragment(
-            request, contest, entry.pk, message=message, error=error, status=status
-        )
-        return htmx.with_retry_after(response, refusal)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, message)
-    return redirect(_same_site_path(request, f"{entry_url}#vote-box-{entry.pk}"))
+        return _vote_fragment(request, contest, entry.pk, outcome)
+    return htmx.redirect_back(
+        request, _same_site_path(request, f"{entry_url}#vote-box-{entry.pk}"), outcome
+    )
 
 
 def _image_name(content: dict, position: int) -> str | None:

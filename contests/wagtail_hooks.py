@@ -4,10 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.widgets import ListingButton
 
+from community.dashboard import DashboardPanel, dashboard_panel
 from community.rules import can_manage, is_brand_staff, is_moderator
 from community.search import (
     SEARCH_HOOK,
@@ -90,15 +90,17 @@ def page_listing_jury_buttons(page, user, next_url=None):
         )
 
 
-class ContestsPanel(Component):
+@dashboard_panel
+class ContestsPanel(DashboardPanel):
     """The staff dashboard: the user's contests that need them now."""
 
     name = "contests_attention"
     order = 60
     template_name = "contests/admin/dashboard_panel.html"
 
-    def __init__(self, user):
-        self.user = user
+    @staticmethod
+    def shown_to(user):
+        return user.is_active and (user.is_superuser or is_brand_staff(user))
 
     def get_context_data(self, parent_context=None):
         from contests.cockpit import CLOSING_SOON, contests_needing_attention
@@ -107,13 +109,6 @@ class ContestsPanel(Component):
             "items": contests_needing_attention(self.user),
             "hours": int(CLOSING_SOON.total_seconds() // 3600),
         }
-
-
-@hooks.register("construct_homepage_panels")
-def add_contests_panel(request, panels):
-    user = request.user
-    if user.is_active and (user.is_superuser or is_brand_staff(user)):
-        panels.append(ContestsPanel(user))
 
 
 @hooks.register("cocreo_moderation_figures")  # moderation.wagtail_hooks.FIGURES_HOOK

@@ -215,31 +215,38 @@ def follow_board(request, board: IdeasBoardPage):
     if not request.user.is_authenticated:
         login = redirect_to_login(board.url)
         return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
-    unfollow = request.POST.get("action") == "unfollow"
-    if unfollow:
-        error, status, _refused_by = _attempt(
-            request, lambda: services.unfollow_board(board, user=request.user)
-        )
-        message = _("You no longer follow this board.")
-    else:
-        error, status, _refused_by = _attempt(
-            request, lambda: services.follow_board(board, user=request.user)
-        )
-        message = _("You follow this board: we will tell you what happens to its ideas.")
+    outcome = _follow_or_unfollow(
+        request,
+        board,
+        follow=services.follow_board,
+        unfollow=services.unfollow_board,
+        followed=_("You follow this board: we will tell you what happens to its ideas."),
+        unfollowed=_("You no longer follow this board."),
+    )
     if htmx.is_htmx(request):
         context = {
             "page": board,
             "following": BoardFollow.objects.filter(user=request.user, board=board).exists(),
             "next_path": _next_url(request, board.url),
-            "action_message": None if error else message,
-            "action_error": error,
+            "action_message": outcome.message,
+            "action_error": outcome.error,
         }
-        return htmx.fragment(request, "ideas/includes/board_follow.html", context, status=status)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, message)
-    return redirect(_next_url(request, board.url))
+        return htmx.in_place(request, "ideas/includes/board_follow.html", context, outcome)
+    return htmx.redirect_back(request, _next_url(request, board.url), outcome)
+
+
+def _follow_or_unfollow(
+    request, target, *, follow, unfollow, followed: str, unfollowed: str
+) -> htmx.Outcome:
+    """Follow `target` (a board or an idea), or unfollow it when the POST asks."""
+    with htmx.attempt(request) as outcome:
+        if request.POST.get("action") == "unfollow":
+            unfollow(target, user=request.user)
+            outcome.message = unfollowed
+        else:
+            follow(target, user=request.user)
+            outcome.message = followed
+    return outcome
 
 
 # Posting and editing ------------------------------------------------------------------------------
@@ -460,15 +467,13 @@ def _milestones(idea: Idea) -> tuple:
     return (idea.status, idea.goal_reached_at, idea.stages_cleared)
 
 
-def _in_place(request, board, idea, *, message, error, status, fallback_anchor, before=None):
+def _in_place(request, board, idea, outcome: htmx.Outcome, *, fallback_anchor, before=None):
     """Answer an action on an idea: htmx gets the box that changed (the board's card or the
     idea page's support box) with the outcome in place; a plain POST redirects back to it."""
     if not htmx.is_htmx(request):
-        if error:
-            messages.error(request, error)
-        elif message:
-            messages.success(request, message)
-        return redirect(_next_url(request, f"{idea.get_absolute_url()}#{fallback_anchor}"))
+        return htmx.redirect_back(
+            request, _next_url(request, f"{idea.get_absolute_url()}#{fallback_anchor}"), outcome
+        )
     idea = _load_idea(request, board, idea.pk)  # counts as they are now
     now = timezone.now()
     _decorate([idea], board, _with_stages(board), now)
@@ -477,8 +482,8 @@ def _in_place(request, board, idea, *, message, error, status, fallback_anchor, 
         "page": board,
         "board_open": board.is_open_at(now),
         "is_own": idea.author_id == request.user.pk,
-        "action_message": message,
-        "action_error": error,
+        "action_message": outcome.message,
+        "action_error": outcome.error,
         **_support_state(request.user, idea, now),
     }
     if request.POST.get("fragment") == "card":
@@ -487,95 +492,48 @@ def _in_place(request, board, idea, *, message, error, status, fallback_anchor, 
         template = "ideas/includes/idea_card.html"
     else:
         template = "ideas/includes/support_box.html"
-    response = htmx.fragment(request, template, context, status=status)
+    response = htmx.in_place(request, template, context, outcome)
     if template.endswith("support_box.html") and before and _milestones(idea) != before:
         # The support moved the idea on (goal reached): its status and timeline elsewhere on
         # the page changed too, so the page reloads, the outcome waiting as a message.
-        if message:
-            messages.success(request, message)
+        if outcome.message:
+            messages.success(request, outcome.message)
         response["HX-Refresh"] = "true"
     return response
 
 
-def _attempt(request, action) -> tuple[str | None, int, Exception | None]:
-    """Run a service call: (refusal message, status, refusal). Outside htmx a rate limit goes
-    on to the 429 page."""
-    try:
-        action()
-    except (ActionRefused, RateLimited) as refused:
-        if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
-            raise
-        message, status = htmx.refusal(refused)
-        return message, status, refused
-    return None, 200, None
-
-
 def _support(request, board, idea):
     before = _milestones(idea)
-    changed = []
-    error, status, refused = _attempt(
-        request, lambda: changed.append(services.support_idea(idea, member=request.user))
+    with htmx.attempt(request) as outcome:
+        if services.support_idea(idea, member=request.user):
+            outcome.message = _("Thank you for your support!")
+        else:
+            outcome.message = _("You already support this idea.")
+    return _in_place(
+        request, board, idea, outcome, fallback_anchor=f"support-box-{idea.pk}", before=before
     )
-    message = None
-    if not error:
-        message = (
-            _("Thank you for your support!") if changed[0] else _("You already support this idea.")
-        )
-    response = _in_place(
-        request,
-        board,
-        idea,
-        message=message,
-        error=error,
-        status=status,
-        fallback_anchor=f"support-box-{idea.pk}",
-        before=before,
-    )
-    return htmx.with_retry_after(response, refused)
 
 
 def _unsupport(request, board, idea):
     before = _milestones(idea)
-    changed = []
-    error, status, refused = _attempt(
-        request, lambda: changed.append(services.withdraw_support(idea, member=request.user))
+    with htmx.attempt(request) as outcome:
+        if services.withdraw_support(idea, member=request.user):
+            outcome.message = _("Your support has been withdrawn.")
+    return _in_place(
+        request, board, idea, outcome, fallback_anchor=f"support-box-{idea.pk}", before=before
     )
-    message = _("Your support has been withdrawn.") if not error and changed[0] else None
-    response = _in_place(
-        request,
-        board,
-        idea,
-        message=message,
-        error=error,
-        status=status,
-        fallback_anchor=f"support-box-{idea.pk}",
-        before=before,
-    )
-    return htmx.with_retry_after(response, refused)
 
 
 def _follow(request, board, idea):
-    unfollow = request.POST.get("action") == "unfollow"
-    if unfollow:
-        error, status, refused = _attempt(
-            request, lambda: services.unfollow_idea(idea, user=request.user)
-        )
-        message = _("You no longer follow this idea.")
-    else:
-        error, status, refused = _attempt(
-            request, lambda: services.follow_idea(idea, user=request.user)
-        )
-        message = _("You follow this idea: we will tell you what happens.")
-    response = _in_place(
+    outcome = _follow_or_unfollow(
         request,
-        board,
         idea,
-        message=None if error else message,
-        error=error,
-        status=status,
-        fallback_anchor=f"support-box-{idea.pk}",
+        follow=services.follow_idea,
+        unfollow=services.unfollow_idea,
+        followed=_("You follow this idea: we will tell you what happens."),
+        unfollowed=_("You no longer follow this idea."),
     )
-    return htmx.with_retry_after(response, refused)
+    return _in_place(request, board, idea, outcome, fallback_anchor=f"support-box-{idea.pk}")
 
 
 def _withdraw(request, board, idea):

@@ -3,8 +3,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 
+from community.dashboard import DashboardPanel, dashboard_panel
 from community.search import (
     SEARCH_HOOK,
     SearchResult,
@@ -116,23 +116,16 @@ def erase_ideas_member_data(user, *, keep_contributions: bool):
     erase_member(user, keep_contributions=keep_contributions)
 
 
-class IdeasPanel(Component):
+@dashboard_panel
+class IdeasPanel(DashboardPanel):
     """The staff dashboard: ideas at their goal waiting for the brand's answer."""
 
     name = "ideas_awaiting"
     order = 61
     template_name = "ideas/admin/dashboard_panel.html"
-
-    def __init__(self, user):
-        self.user = user
+    shown_to = staticmethod(can_use)
 
     def get_context_data(self, parent_context=None):
         from ideas.cockpit import ideas_awaiting_answer
 
         return {"awaiting": ideas_awaiting_answer(self.user)}
-
-
-@hooks.register("construct_homepage_panels")
-def add_ideas_panel(request, panels):
-    if can_use(request.user):
-        panels.append(IdeasPanel(request.user))

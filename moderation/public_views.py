@@ -1,10 +1,8 @@
 """What members do on the public site: report content."""
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from community import htmx
 from community.bounds import parse_id
-from community.errors import ActionRefused
 from community.ratelimits import RateLimited, keep_form
 from moderation import reports
 from moderation.forms import ReportForm
@@ -46,45 +43,36 @@ def report(request):
         raise Http404
     back = _back(request)
     form = ReportForm(request.POST)
-    error = None
-    status = 200
     if not form.is_valid():
-        error, status = _("Choose why you are reporting this."), 400
+        outcome = htmx.Outcome(error=_("Choose why you are reporting this."), status=400)
     else:
         try:
-            reports.report(
-                obj,
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                text=form.cleaned_data["text"],
-            )
-        except (ActionRefused, RateLimited) as refused:
-            if isinstance(refused, RateLimited) and not htmx.is_htmx(request):
-                # The report comes back on a page of its own, with what the member wrote.
-                status = keep_form(request, form, refused)
-                return TemplateResponse(
-                    request,
-                    "moderation/report_again.html",
-                    {"form": form, "content_type_id": ct_id, "object_id": object_id, "next": back},
-                    status=status,
+            with htmx.attempt(request) as outcome:
+                reports.report(
+                    obj,
+                    reporter=request.user,
+                    reason=form.cleaned_data["reason"],
+                    text=form.cleaned_data["text"],
                 )
-            error, status = htmx.refusal(refused)
-    message = None if error else _("Thank you: a moderator will look at your report.")
+                outcome.message = _("Thank you: a moderator will look at your report.")
+        except RateLimited as limited:
+            # Outside htmx the report comes back on a page of its own, with what was written.
+            status = keep_form(request, form, limited)
+            return TemplateResponse(
+                request,
+                "moderation/report_again.html",
+                {"form": form, "content_type_id": ct_id, "object_id": object_id, "next": back},
+                status=status,
+            )
     if htmx.is_htmx(request):
         context = {
             "obj": obj,
             "next_path": back,
-            "report_message": message,
-            "report_error": error,
+            "report_message": outcome.message,
+            "report_error": outcome.error,
             # what the member chose and wrote stays in the form when it is refused
             "report_reason": request.POST.get("reason", ""),
             "report_text": request.POST.get("text", ""),
         }
-        return htmx.fragment(
-            request, "moderation/includes/report_form.html", context, status=status
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, message)
-    return redirect(back)
+        return htmx.in_place(request, "moderation/includes/report_form.html", context, outcome)
+    return htmx.redirect_back(request, back, outcome)

@@ -4,10 +4,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from community.dashboard import DashboardPanel, dashboard_panel
 from community.names import NAME_SCREEN_HOOK
 from community.rules import is_brand_staff, is_moderator
 from moderation.models import BlockedTerm, RejectionReason
@@ -66,13 +66,12 @@ register_snippet(BlockedTermViewSet)
 FIGURES_HOOK = "cocreo_moderation_figures"
 
 
-class ModerationPanel(Component):
+@dashboard_panel
+class ModerationPanel(DashboardPanel):
     name = "moderation_figures"
     order = 50
     template_name = "moderation/dashboard_panel.html"
-
-    def __init__(self, user):
-        self.user = user
+    shown_to = staticmethod(is_moderator)
 
     def get_context_data(self, parent_context=None):
         from moderation.figures import open_report_count, queue_figures
@@ -82,12 +81,6 @@ class ModerationPanel(Component):
             "open_reports": open_report_count(),
             "more": [figure(self.user) for figure in hooks.get_hooks(FIGURES_HOOK)],
         }
-
-
-@hooks.register("construct_homepage_panels")
-def add_moderation_panel(request, panels):
-    if is_moderator(request.user):
-        panels.append(ModerationPanel(request.user))
 
 
 @hooks.register("insert_global_admin_css")

@@ -108,6 +108,22 @@ def test_a_report_in_place(entry, member):
     assert response.status_code == 302 and response["Location"] == entry.get_absolute_url()
 
 
+@override_settings(COCREO_RATE_LIMITS={"report": "1/m"})
+def test_a_rate_limited_report_is_a_429_in_place_with_retry_after(entry, member):
+    client = client_for(member)
+    other = factories.make_entry(entry.contest)
+    with still_clock():
+        client.post(reverse("moderation_public:report"), report_data(entry), **HX)
+        response = client.post(
+            reverse("moderation_public:report"), report_data(other, text="Still typed"), **HX
+        )
+    assert response.status_code == 429 and response[FRAGMENT_HEADER] == "1"
+    assert int(response["Retry-After"]) > 0  # as a vote's or a support's 429 in place
+    html = response.content.decode()
+    assert "Too many attempts" in html and "Still typed</textarea>" in html
+    assert Report.objects.count() == 1
+
+
 def test_a_report_of_hidden_content_is_404(member):
     pending = factories.make_entry(factories.make_contest("voting"), approved=False)
     response = client_for(member).post(
