@@ -190,7 +190,7 @@ def prepare(data, voters: int) -> dict:
             # The queue as it is used: a few moderators, not 64 at once (p50 at 64 connections
             # is about 64 / req/s, whatever one request costs).
             (
-                f"moderation queue ({data.counts['pending_items']} pending, 1 connection)",
+                "moderation queue (1 client)",
                 "/admin/moderation/",
                 "moderator",
                 1,
