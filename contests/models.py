@@ -257,6 +257,18 @@ class ContestPage(RoutablePageMixin, Page):
             (current if contest.current_phase.is_current else past).append(contest)
         return current, past
 
+    # URL ----------------------------------------------------------------------------------
+    @cached_property
+    def url(self):
+        """Wagtail's `url`, once per instance: without a request at hand each call reads the
+        site root paths from the cache (a Redis round trip in production), and a gallery
+        builds four links per card from it. Dropped when the page is saved (slug or move)."""
+        return super().url
+
+    def save(self, *args, **kwargs):
+        self.__dict__.pop("url", None)
+        return super().save(*args, **kwargs)
+
     # Phases -------------------------------------------------------------------------------
     @cached_property
     def results_announced_at(self):

@@ -421,7 +421,7 @@ def cast_vote(entry: Entry, *, voter: User, score: int | None = None, network: s
                         % {"n": contest.vote_budget}
                     )
             # Votes for one entry take turns, so the velocity rule sees every earlier vote.
-            Entry.objects.select_for_update().filter(pk=entry.pk).first()
+            list(Entry.objects.select_for_update().filter(pk=entry.pk).values_list("pk"))
             if score is not None:
                 changed = (
                     Vote.objects.filter(entry=entry, voter=voter)

@@ -117,7 +117,8 @@ class Setup:
     media_root: str
     private_media_root: str
     static_root: str
-    pages: list = field(default_factory=list)  # (name, path, who: None, "member", "moderator")
+    # (name, path, who: None, "member", "moderator"[, connections: instead of --connections])
+    pages: list = field(default_factory=list)
     voters: list = field(default_factory=list)  # (cookie header, csrf token)
     member_cookie: str = ""
     moderator_cookie: str = ""
@@ -185,6 +186,14 @@ def prepare(data, voters: int) -> dict:
                 f"moderation queue ({data.counts['pending_items']} pending)",
                 "/admin/moderation/",
                 "moderator",
+            ),
+            # The queue as it is used: a few moderators, not 64 at once (p50 at 64 connections
+            # is about 64 / req/s, whatever one request costs).
+            (
+                "moderation queue (1 client)",
+                "/admin/moderation/",
+                "moderator",
+                1,
             ),
         ],
         "voters": credentials,
@@ -649,7 +658,8 @@ def bench_server(
         idle = idle_sampler.sample()
         idle_sampler.pg.close()
         rows = []
-        for page, path, who in setup.pages:
+        for page, path, who, *own in setup.pages:
+            clients = own[0] if own else connections
             cookie = {"member": setup.member_cookie, "moderator": setup.moderator_cookie}.get(who)
             headers = [f"Cookie: {cookie}"] if cookie else []
             # Warm every worker (imports, templates, caches) before the timed run.
@@ -662,12 +672,10 @@ def bench_server(
                     server,
                     setup,
                     page,
-                    lambda p=path, h=headers: (
-                        python_load(base + p, connections=connections, duration=duration, headers=h)
+                    lambda p=path, h=headers, c=clients: (
+                        python_load(base + p, connections=c, duration=duration, headers=h)
                         if load == "python"
-                        else wrk(
-                            base + p, common, connections=connections, duration=duration, headers=h
-                        )
+                        else wrk(base + p, common, connections=c, duration=duration, headers=h)
                     ),
                 )
             )

@@ -210,3 +210,40 @@ def test_gallery_pages_count_only_counted_votes(contest, entry, sort):
     page = client_for(old_member()).get(f"{contest.url}?sort={sort}")
     shown = [e for e in page.context["entries_page"] if e.pk == entry.pk]
     assert [e.vote_count for e in shown] == [1]
+
+
+def test_while_the_entry_is_locked_a_vote_costs_an_insert_and_one_statement_per_rule(entry):
+    """Voters of one entry wait for its row lock: the velocity rule counts and holds a burst in
+    one statement per rule, so the lock is held for four round trips (the lock, the vote, the
+    two rules), not six or more."""
+    for _ in range(12):  # a burst of new accounts from one network, already held
+        vote_over_api(factories.UserFactory(), entry, "203.0.113.9")
+    assert Vote.objects.filter(entry=entry, status=VoteStatus.HELD).count() == 12
+    voter = factories.UserFactory()
+    target = Entry.objects.select_related("contest").get(pk=entry.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.cast_vote(target, voter=voter, network=network_of("203.0.113.77"))
+    sql = [q["sql"] for q in ctx.captured_queries]
+    locked = next(i for i, s in enumerate(sql) if "FOR UPDATE" in s or "contests_entry" in s)
+    statements = [s for s in sql[locked:] if "SAVEPOINT" not in s]
+    assert len(statements) == 4, statements
+    # The vote after the burst is held although every earlier one already was.
+    vote = Vote.objects.get(entry=entry, voter=voter)
+    assert vote.status == VoteStatus.HELD and vote.hold_reason == "new_accounts"
+
+
+def test_the_rule_reports_whether_the_new_vote_is_held(entry):
+    from contests import velocity
+
+    for i in range(10):  # at the limit of new accounts, each from their own network
+        vote_over_api(factories.UserFactory(), entry, f"100.64.{i}.1")
+    assert not Vote.objects.held().exists()
+    vote = Vote.objects.create(
+        entry=entry, contest_id=entry.contest_id, voter=factories.UserFactory(), network=""
+    )
+    assert velocity.apply(vote, now=timezone.now()) is True
+    assert Vote.objects.filter(entry=entry, status=VoteStatus.HELD).count() == 11
+    calm = Vote.objects.create(
+        entry=factories.make_entry(entry.contest), contest_id=entry.contest_id, voter=old_member()
+    )
+    assert velocity.apply(calm, now=timezone.now()) is False
