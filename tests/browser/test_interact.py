@@ -84,6 +84,11 @@ def test_a_visitor_signs_in_from_a_card_votes_withdraws_in_place_and_opens_the_l
     assert page.evaluate("window.__noReload") == "still here"
     assert_scroll_kept(page, before, card)
     expect(voted).to_be_focused()  # focus stays on the toggle
+    if journey.phone:
+        # Two gallery columns on a phone: the toggle spans its card rather than being squeezed
+        # by the vote box's own padding into a round button of four one-word lines.
+        widths = (voted.bounding_box()["width"], card.bounding_box()["width"])
+        assert widths[0] >= 0.75 * widths[1], widths
     journey.shot(page, "interact-2-voted-in-place")
     assert Vote.objects.filter(entry_id=target.removeprefix("entry-"), voter=member).count() == 1
 
