@@ -231,7 +231,7 @@ class TestDemoData:
     def test_seed_demo_writes_every_cms_text_in_both_languages(self):
         call_command("seed_demo", "--force", stdout=StringIO(), stderr=StringIO())
         contests = list(ContestPage.objects.all())
-        assert len(contests) == 6  # one in every phase
+        assert len(contests) == 7  # one in every phase
         for contest in contests:
             for field in ("title", "summary", "brief", "prize"):
                 english, italian = getattr(contest, f"{field}_en"), getattr(contest, f"{field}_it")

@@ -51,6 +51,7 @@ def test_loads_a_contest_in_each_phase_and_an_account_for_each_role():
         "espresso-collection-spring": Phase.VOTING,
         "holiday-travel-mug": Phase.RESULTS,
         "autumn-tasting-cup": Phase.DRAFT,
+        "mountain-hut-mug": Phase.REVIEW,
         "summer-iced-glass": Phase.JUDGING,
         "classic-demitasse": Phase.ARCHIVED,
     }
@@ -118,7 +119,7 @@ def test_a_contest_in_judging_has_criteria_a_shortlist_and_some_jury_scores():
     assert JuryScore.objects.filter(juror=admin, entry__contest=judging).count() == 9
     assert JuryScore.objects.filter(juror=staff, entry__contest=judging).count() == 6
     # Every phase is shown by at least one contest; the archived one has its winner.
-    assert {c.phase for c in ContestPage.objects.live()} >= set(Phase) - {Phase.REVIEW}
+    assert {c.phase for c in ContestPage.objects.live()} == set(Phase)
     archived = ContestPage.objects.get(slug="classic-demitasse")
     assert Award.objects.filter(contest=archived, kind="winner").count() == 1
     from ideas.cockpit import ideas_awaiting_answer
@@ -128,6 +129,32 @@ def test_a_contest_in_judging_has_criteria_a_shortlist_and_some_jury_scores():
     [attention] = contests_needing_attention(staff)
     assert attention.contest == judging and attention.awaiting_winners
     assert attention.missing_scores == 3
+
+
+def test_a_contest_in_review_shows_its_entries_in_both_languages_while_one_waits():
+    from django.utils.translation import override
+
+    from community.errors import WrongPhase
+    from contests import rules
+
+    seed()
+    review = ContestPage.objects.get(slug="mountain-hut-mug")
+    assert review.phase == Phase.REVIEW
+    assert (review.title_en, review.title_it) == ("Mountain Hut Mug", "La tazza del rifugio")
+    assert review.summary_it and review.brief_it and review.prize_it
+    with override("it"):
+        assert ContestPage.objects.get(pk=review.pk).title == "La tazza del rifugio"
+    public = Entry.objects.public().filter(contest=review)
+    assert set(public.values_list("title", flat=True)) == {
+        "Snowy night",
+        "Wood stove",
+        "Alpine flowers",
+    }
+    [waiting] = Entry.objects.filter(contest=review, live=False)
+    assert ModerationItem.objects.for_object(waiting).pending().exists()
+    assert not Vote.objects.filter(contest=review).exists()
+    with pytest.raises(WrongPhase):
+        rules.check_can_vote(User.objects.get(username="marco"), public.first())
 
 
 def test_pending_entries_are_not_public():

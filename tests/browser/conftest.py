@@ -6,7 +6,9 @@ used: the fixtures below launch the system chromium directly.
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,14 @@ CHROMIUM_ARGS = [
 ]
 _NOT_LIVE_SERVER = re.compile(r"^https?://(?!localhost[:/]|127\.0\.0\.1[:/])")
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
+DEVICES = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 360, "height": 740},
+}
+BROWSER_LOCALES = {"en": "en-US", "it": "it-IT"}
+# The journeys of every role run twice: in English on a desktop and in Italian on a phone, so
+# each role's journey is seen in both languages and at both widths.
+JOURNEYS = [("en", "desktop"), ("it", "phone")]
 
 
 @pytest.fixture
@@ -71,12 +81,15 @@ def browser(transactional_db, live_server):
 
 @pytest.fixture
 def new_context(browser, live_server):
-    """Open a fresh browser context (its own cookies: one per person) on the live server."""
+    """Open a fresh browser context (its own cookies: one per person) on the live server, with
+    the browser's language ("en" or "it") and a screen size from DEVICES."""
     contexts = []
 
-    def open_context():
+    def open_context(language: str = "en", device: str = "desktop"):
         context = browser.new_context(
-            base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
+            base_url=live_server.url,
+            locale=BROWSER_LOCALES[language],
+            viewport=DEVICES[device],
         )
         context.set_default_timeout(10_000)
         # The test talks to the live server only (the admin's Gravatar avatars would wait on DNS).
@@ -111,3 +124,80 @@ def screenshot():
         return path
 
     return save
+
+
+@dataclass
+class Journey:
+    """One run of a journey: the language its people speak and the screen they use. Labels come
+    from the translation catalogs (ours, allauth's and Wagtail's), never typed in English, so
+    the Italian run finds the Italian page or fails."""
+
+    language: str
+    device: str
+    new_context: Any
+    screenshot: Any
+
+    @property
+    def phone(self) -> bool:
+        return self.device == "phone"
+
+    def t(self, message: str, **params) -> str:
+        """`message` as the page shows it in this language ({% translate %}/blocktranslate)."""
+        from django.utils.translation import gettext, override
+
+        with override(self.language):
+            text = gettext(message)
+        return text % params if params else text
+
+    def nt(self, singular: str, plural: str, count: int, **params) -> str:
+        from django.utils.translation import ngettext, override
+
+        with override(self.language):
+            text = ngettext(singular, plural, count)
+        return text % {"counter": count, **params}
+
+    def page(self):
+        """A new person: a fresh context with this language and screen, and its page."""
+        return self.new_context(self.language, self.device).new_page()
+
+    def speaks(self, user) -> None:
+        """The member's saved language and, for moderators and staff, the Wagtail admin's."""
+        from wagtail.users.models import UserProfile
+
+        from community import services
+
+        services.set_language(user, self.language)
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = self.language
+        profile.save(update_fields=["preferred_language"])
+
+    def shot(self, page, name: str):
+        """test-results/journeys/<name>-<language>-<device>.png"""
+        return self.screenshot(page, f"journeys/{name}-{self.language}-{self.device}")
+
+    def check_language(self, page) -> None:
+        from playwright.sync_api import expect
+
+        expect(page.locator("html")).to_have_attribute("lang", self.language)
+
+    def account_nav(self, page):
+        """The header's account links, opening the menu first on a phone like a person would
+        (at phone width they are behind the Menu button)."""
+        from playwright.sync_api import expect
+
+        nav = page.get_by_role("navigation", name=self.t("Account"))
+        if self.phone:
+            toggle = page.get_by_role("button", name=self.t("Menu"))
+            expect(toggle).to_be_visible()
+            expect(nav).to_be_hidden()
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(nav).to_be_visible()
+        return nav
+
+
+@pytest.fixture(params=JOURNEYS, ids=[f"{language}-{device}" for language, device in JOURNEYS])
+def journey(request, new_context, screenshot) -> Journey:
+    """Parametrizes a test with the JOURNEYS (language, device) pairs."""
+    language, device = request.param
+    return Journey(language, device, new_context, screenshot)

@@ -1,16 +1,17 @@
-"""One-tap actions in a real browser: voting in place keeps the page (no reload, same scroll
-position), a visitor's "Sign in to vote" comes back to the card, the entry lightbox, the share
-box's copy button, and support counts that change live on an ideas board."""
+"""One-tap actions in a real browser: a visitor's "Sign in to vote" comes back to the card,
+voting in place keeps the page (no reload, same scroll position) and the entry lightbox, in
+both languages and at desktop and phone widths; the share box's copy button, and support counts
+that change live on an ideas board."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from contests.models import Vote
+from contests.models import Entry, Vote
 from ideas.models import Support
 from tests import factories
-from tests.browser.test_journey import PASSWORD_LABEL, sign_in
+from tests.browser.test_journey import label_pattern, sign_in
 from tests.browser.test_live import asgi_server, open_page  # noqa: F401 (fixtures)
 from tests.factories import FACTORY_PASSWORD
 
@@ -38,69 +39,71 @@ def assert_scroll_kept(page, before: float, card) -> None:
     expect(card.get_by_role("heading")).to_be_in_viewport()
 
 
-def test_vote_and_withdraw_in_place_without_a_reload_keeping_the_scroll(new_context):
+def test_a_visitor_signs_in_from_a_card_votes_withdraws_in_place_and_opens_the_lightbox(
+    journey,
+):
+    """In English on a desktop and in Italian on a phone (the `journey` fixture): "Sign in to
+    vote" on a card far down the gallery brings the visitor back to that card; voting and
+    withdrawing there keep the page (no reload, same scroll position); the entry's lightbox
+    shows every view."""
+    t = journey.t
     contest = factories.make_contest("voting", title="Scroll cup")
-    entries = [factories.make_entry(contest, title=f"Design {n}") for n in range(4)]
-    context = new_context()
-    page = context.new_page()
-    page.set_viewport_size({"width": 700, "height": 420})
-    sign_in(page, factories.UserFactory().email)
+    for n in range(6):
+        factories.make_entry(contest, title=f"Design {n}")
+    factories.make_entry(contest, title="Three views", extra_images=2)
+    member = factories.UserFactory()
+    journey.speaks(member)
+    page = journey.page()
+    context = page.context
     page.goto(contest.url)
-    card = page.locator(f"#entry-{entries[-1].pk}")
-    card.scroll_into_view_if_needed()
+    journey.check_language(page)
+    cards = page.get_by_role("region", name=t("Entries")).locator("li.entry-card")
+    expect(cards).to_have_count(7)
+
+    # 1. Sign in to vote from the last card (the gallery's order may be shuffled), and come
+    # back to it.
+    target = cards.last.get_attribute("id")  # entry-<pk>
+    card = page.locator(f"#{target}")
+    card.get_by_role("link", name=t("Sign in to vote")).click()
+    page.get_by_label(t("Email")).fill(member.email)
+    page.get_by_label(label_pattern(t("Password"))).fill(FACTORY_PASSWORD)
+    page.get_by_role("button", name=t("Sign In")).click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(contest.url)}#{target}$"))
+    expect(card).to_be_in_viewport()
+    journey.shot(page, "interact-1-back-to-the-card")
+
+    # 2. Vote and withdraw in place: no reload, the page stays where it is.
     page.evaluate("window.__noReload = 'still here'")
     before = page.evaluate("window.scrollY")
     assert before > 100  # the card is well down the page
-
-    card.get_by_role("button", name="Vote", exact=True).click()
-    voted = card.get_by_role("button", name="Voted ✓ — withdraw vote")
+    card.get_by_role("button", name=t("Vote"), exact=True).click()
+    voted = card.get_by_role("button", name=t("Voted ✓ — withdraw vote"))
     expect(voted).to_have_attribute("aria-pressed", "true")
     expect(card.locator("[data-vote-count]")).to_have_text("1")
-    expect(card).to_contain_text("Thank you for voting!")
+    expect(card).to_contain_text(t("Thank you for voting!"))
     assert page.evaluate("window.__noReload") == "still here"
     assert_scroll_kept(page, before, card)
     expect(voted).to_be_focused()  # focus stays on the toggle
-    assert Vote.objects.filter(entry=entries[-1]).count() == 1
+    if journey.phone:
+        # Two gallery columns on a phone: the toggle spans its card rather than being squeezed
+        # by the vote box's own padding into a round button of four one-word lines.
+        widths = (voted.bounding_box()["width"], card.bounding_box()["width"])
+        assert widths[0] >= 0.75 * widths[1], widths
+    journey.shot(page, "interact-2-voted-in-place")
+    assert Vote.objects.filter(entry_id=target.removeprefix("entry-"), voter=member).count() == 1
 
     voted.click()
-    expect(card.get_by_role("button", name="Vote", exact=True)).to_have_attribute(
+    expect(card.get_by_role("button", name=t("Vote"), exact=True)).to_have_attribute(
         "aria-pressed", "false"
     )
     expect(card.locator("[data-vote-count]")).to_have_text("0")
-    expect(card).to_contain_text("Your vote has been withdrawn.")
+    expect(card).to_contain_text(t("Your vote has been withdrawn."))
     assert page.evaluate("window.__noReload") == "still here"
     assert_scroll_kept(page, before, card)
     assert not Vote.objects.exists()
-    no_page_errors(context)
 
-
-def test_a_visitor_signs_in_to_vote_and_comes_back_to_the_card(new_context):
-    contest = factories.make_contest("voting", title="Sign-in cup")
-    entries = [factories.make_entry(contest, title=f"Cup {n}") for n in range(3)]
-    target = entries[-1]
-    member = factories.UserFactory()
-    context = new_context()
-    page = context.new_page()
-    page.goto(contest.url)
-    card = page.locator(f"#entry-{target.pk}")
-    card.get_by_role("link", name="Sign in to vote").click()
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label(PASSWORD_LABEL).fill(FACTORY_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(rf"{re.escape(contest.url)}#entry-{target.pk}$"))
-    card = page.locator(f"#entry-{target.pk}")
-    expect(card).to_be_in_viewport()
-    card.get_by_role("button", name="Vote", exact=True).click()
-    expect(card.get_by_role("button", name="Voted ✓ — withdraw vote")).to_be_visible()
-    assert Vote.objects.filter(entry=target, voter=member).exists()
-    no_page_errors(context)
-
-
-def test_the_lightbox_shows_every_view_with_the_keyboard(new_context):
-    contest = factories.make_contest("voting")
-    entry = factories.make_entry(contest, title="Three views", extra_images=2)
-    context = new_context()
-    page = context.new_page()
+    # 3. The lightbox of an entry with three views: arrows on a desktop, buttons on a phone.
+    entry = Entry.objects.get(title="Three views")
     page.goto(entry.get_absolute_url())
     dialog = page.locator("dialog[data-lightbox]")
     expect(dialog).to_be_hidden()
@@ -108,21 +111,28 @@ def test_the_lightbox_shows_every_view_with_the_keyboard(new_context):
     first.click()
     expect(dialog).to_be_visible()
     caption = dialog.locator("[data-lightbox-caption]")
-    expect(caption).to_have_text("Image 1 of 3")
+    position = t("Image {n} of {total}")
+    expect(caption).to_have_text(position.format(n=1, total=3))
     image = dialog.locator("[data-lightbox-image]")
     expect(image).to_have_attribute("src", re.compile(rf"/entries/{entry.pk}/image/1600/$"))
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
-    page.keyboard.press("ArrowRight")
-    expect(caption).to_have_text("Image 2 of 3")
+    journey.shot(page, "interact-3-lightbox")
+    following = dialog.get_by_role("button", name=t("Next image"))
+    preceding = dialog.get_by_role("button", name=t("Previous image"))
+    (following.click if journey.phone else lambda: page.keyboard.press("ArrowRight"))()
+    expect(caption).to_have_text(position.format(n=2, total=3))
     expect(image).to_have_attribute("src", re.compile(rf"/entries/{entry.pk}/image/2/1600/$"))
-    page.keyboard.press("ArrowLeft")
-    page.keyboard.press("ArrowLeft")
-    expect(caption).to_have_text("Image 3 of 3")  # wraps around
-    dialog.get_by_role("button", name="Next image").click()
-    expect(caption).to_have_text("Image 1 of 3")
-    page.keyboard.press("Escape")
+    for _ in range(2):
+        (preceding.click if journey.phone else lambda: page.keyboard.press("ArrowLeft"))()
+    expect(caption).to_have_text(position.format(n=3, total=3))  # wraps around
+    following.click()
+    expect(caption).to_have_text(position.format(n=1, total=3))
+    if journey.phone:
+        dialog.get_by_role("button", name=t("Close")).click()
+    else:
+        page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(first).to_be_focused()  # focus returns to what opened it
     no_page_errors(context)

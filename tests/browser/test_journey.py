@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext, override
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -24,19 +25,36 @@ CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 PASSWORD_LABEL = re.compile(r"^Password:?$")  # allauth labels end with a colon
 
 
-def sign_in(page: Page, email: str, password: str = FACTORY_PASSWORD) -> None:
+def sign_in(page: Page, email: str, password: str = FACTORY_PASSWORD, journey=None) -> None:
     """Sign in through allauth like a person: staff (who must use a second factor) get a TOTP
-    authenticator if they have none, and type its current code when asked."""
+    authenticator if they have none, and type its current code when asked.
+
+    With a `journey` (tests/browser/conftest.py), the person speaks its language (their saved
+    language, and the Wagtail admin's) and starts from the home page's "Sign in" link, behind
+    the menu on a phone; the labels are the catalog's."""
     secret = staff_totp_secret(email)
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(PASSWORD_LABEL).fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    t = journey.t if journey else (lambda message, **params: message % params)
+    if journey:
+        journey.speaks(User.objects.get(email=email))
+        page.goto("/")
+        journey.account_nav(page).get_by_role("link", name=t("Sign in"), exact=True).click()
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    else:
+        page.goto("/accounts/login/")
+    page.get_by_label(t("Email")).fill(email)
+    page.get_by_label(label_pattern(t("Password"))).fill(password)
+    page.get_by_role("button", name=t("Sign In")).click()
     if secret:
         expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label(re.compile(r"^Code:?$")).fill(factories.totp_code(secret))
-        page.get_by_role("button", name="Sign In").click()
-    expect(page.locator("#site-nav")).to_contain_text("Signed in as")  # also behind the phone menu
+        page.get_by_label(label_pattern(t("Code"))).fill(factories.totp_code(secret))
+        page.get_by_role("button", name=t("Sign In")).click()
+    signed_in = t("Signed in as %(name)s", name="").strip()
+    expect(page.locator("#site-nav")).to_contain_text(signed_in)  # also behind the phone menu
+
+
+def label_pattern(label: str) -> re.Pattern:
+    """A form label, with or without the colon Django adds."""
+    return re.compile(rf"^{re.escape(label)}:?$")
 
 
 def staff_totp_secret(email: str) -> str | None:
@@ -76,37 +94,43 @@ def expect_image_loaded(image: Locator, where: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_design_contest_journey(live_server, new_context, mailoutbox, screenshot):
+def test_design_contest_journey(live_server, journey, mailoutbox):
+    """In English on a desktop and in Italian on a phone (the `journey` fixture)."""
+    t, nt = journey.t, journey.nt
     contest = factories.make_contest("submissions", title="Design the summer cup")
     entry_title = "Waves at dawn"
 
-    # 1. A visitor signs up, confirms the emailed link and ends up signed in.
-    author = new_context().new_page()
-    author.goto("/accounts/signup/")
-    author.get_by_label("Email").fill("ada@example.com")
-    author.get_by_label("Username").fill("ada")
-    author.get_by_label(PASSWORD_LABEL).fill("a long sea-green password")
-    author.get_by_label("Password (again)").fill("a long sea-green password")
-    author.get_by_role("button", name="Sign Up").click()
-    expect(author.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
-    screenshot(author, "journey-1-verification-sent")
+    # 1. A visitor joins from the header (behind the menu on a phone), confirms the emailed
+    # link and ends up signed in.
+    author = journey.page()
+    author.goto("/")
+    journey.check_language(author)
+    journey.account_nav(author).get_by_role("link", name=t("Join the community")).click()
+    author.get_by_label(t("Email")).fill("ada@example.com")
+    author.get_by_label(t("Username")).fill("ada")
+    author.get_by_label(label_pattern(t("Password"))).fill("a long sea-green password")
+    author.get_by_label(label_pattern(t("Password (again)"))).fill("a long sea-green password")
+    author.get_by_role("button", name=t("Sign Up")).click()
+    expect(author.get_by_role("heading", name=t("Verify Your Email Address"))).to_be_visible()
+    journey.shot(author, "journey-1-verification-sent")
 
     assert [message.to for message in mailoutbox] == [["ada@example.com"]]
     link = CONFIRM_LINK.search(mailoutbox[0].body)
     assert link, mailoutbox[0].body
     author.goto(link.group(0))
-    author.get_by_role("button", name="Confirm").click()
+    author.get_by_role("button", name=t("Confirm")).click()
     expect(
-        author.get_by_role("navigation", name="Account").get_by_text("Signed in as ada")
+        journey.account_nav(author).get_by_text(t("Signed in as %(name)s", name="ada"))
     ).to_be_visible()
 
     # 2. The member submits a design to the open contest and sees it pending review.
     author.goto(contest.url)
+    journey.check_language(author)
     expect(author.get_by_role("heading", name=contest.title, level=1)).to_be_visible()
-    author.get_by_role("link", name="Submit your design").click()
-    author.get_by_label("Title").fill(entry_title)
-    author.get_by_label("Description").fill("A cup that looks like the sea at six in the morning.")
-    author.get_by_label("Design image").set_input_files(
+    author.get_by_role("link", name=t("Submit your design")).click()
+    author.get_by_label(t("Title")).fill(entry_title)
+    author.get_by_label(t("Description")).fill("A cup that looks like the sea at six.")
+    author.get_by_label(t("Design image")).set_input_files(
         files=[
             {
                 "name": "waves.png",
@@ -115,77 +139,99 @@ def test_design_contest_journey(live_server, new_context, mailoutbox, screenshot
             }
         ]
     )
-    author.get_by_role("button", name="Submit for review").click()
+    author.get_by_role("button", name=t("Submit for review")).click()
     expect(author.get_by_role("heading", name=entry_title, level=1)).to_be_visible()
-    expect(author.get_by_role("status").filter(has_text="Pending review")).to_be_visible()
+    expect(
+        author.get_by_role("status").filter(has_text=t("Pending review.").rstrip("."))
+    ).to_be_visible()
     expect_image_loaded(author.get_by_role("img", name=entry_title), "author, pending entry")
-    screenshot(author, "journey-2-pending-review")
+    journey.shot(author, "journey-2-pending-review")
     entry = Entry.objects.get(title=entry_title)
     assert not entry.live
 
     # 3. A moderator approves it from the moderation desk in the Wagtail admin.
     moderator = factories.moderator()
-    desk = new_context().new_page()
-    sign_in(desk, moderator.email)
+    desk = journey.page()
+    sign_in(desk, moderator.email, journey=journey)
     desk.goto("/admin/")
-    desk.get_by_role("link", name="Moderation").click()
+    journey.check_language(desk)
+    open_admin_menu(desk, journey)
+    desk.get_by_role("link", name=t("Moderation"), exact=True).click()
     expect(desk).to_have_url(re.compile(r"/admin/moderation/$"))
     item = desk.get_by_role("listitem").filter(has=desk.get_by_role("heading", name=entry_title))
-    expect(item).to_contain_text("By ada")
+    by_ada = t("By %(author)s, waiting %(age)s.", author="ada", age="")
+    expect(item).to_contain_text(by_ada.split(",")[0])
     expect_image_loaded(item.get_by_role("img", name=entry_title), "moderation queue")
-    screenshot(desk, "journey-3-moderation-queue")
-    item.get_by_role("button", name="Approve").click()
-    expect(desk.get_by_text("Approved: it is now public.")).to_be_visible()
-    expect(desk.get_by_text("The queue is empty.")).to_be_visible()
+    journey.shot(desk, "journey-3-moderation-queue")
+    item.get_by_role("button", name=t("Approve"), exact=True).click()
+    expect(desk.get_by_text(t("Approved: it is now public."))).to_be_visible()
+    expect(desk.get_by_test_id("queue-empty")).to_have_text(
+        t("The queue is empty. Nothing is waiting for a decision.")
+    )
     entry.refresh_from_db()
     assert entry.live
 
     # 4. Voting opens; a second verified member votes for the entry in the gallery.
     move_contest_to(contest, "voting")
     voter = factories.UserFactory()
-    ballot = new_context().new_page()
-    sign_in(ballot, voter.email)
+    ballot = journey.page()
+    sign_in(ballot, voter.email, journey=journey)
     ballot.goto(contest.url)
     card = ballot.get_by_role("listitem").filter(
         has=ballot.get_by_role("heading", name=entry_title)
     )
-    expect(card).to_contain_text("0 votes")
-    card.get_by_role("button", name="Vote", exact=True).click()
-    expect(ballot.get_by_text("Thank you for voting!")).to_be_visible()
-    expect(card).to_contain_text(re.compile(r"\b1 votes?\b"))
-    expect(card.get_by_role("button", name="Withdraw vote")).to_be_visible()
-    screenshot(ballot, "journey-4-voted")
+    expect(card.locator("[data-vote-count]")).to_have_text("0")
+    expect(card.locator("[data-vote-noun]")).to_have_text(nt("vote", "votes", 0))
+    card.get_by_role("button", name=t("Vote"), exact=True).click()
+    expect(ballot.get_by_text(t("Thank you for voting!"))).to_be_visible()
+    expect(card.locator("[data-vote-count]")).to_have_text("1")
+    expect(card.locator("[data-vote-noun]")).to_have_text(nt("vote", "votes", 1))
+    expect(card.get_by_role("button", name=t("Voted ✓ — withdraw vote"))).to_be_visible()
+    journey.shot(ballot, "journey-4-voted")
     assert Vote.objects.filter(entry=entry, voter=voter).count() == 1
 
     # 5. Voting closes; brand staff rank the entry first and publish the results.
     move_contest_to(contest, "judging")
     staff = factories.brand_staff()
-    admin = new_context().new_page()
-    sign_in(admin, staff.email)
+    admin = journey.page()
+    sign_in(admin, staff.email, journey=journey)
     admin.goto(f"/admin/contests/{contest.pk}/winners/")
-    admin.get_by_label(f"Rank of {entry_title}").fill("1")
-    screenshot(admin, "journey-5-pick-winners")
-    admin.get_by_role("button", name="Save winners and publish results").click()
-    expect(admin.get_by_text("Winners saved: the results are public.")).to_be_visible()
+    journey.check_language(admin)
+    admin.get_by_label(t("Rank of %(title)s", title=entry_title)).fill("1")
+    journey.shot(admin, "journey-5-pick-winners")
+    admin.get_by_role("button", name=t("Save winners and publish results")).click()
+    expect(admin.get_by_text(t("Winners saved: the results are public."))).to_be_visible()
     assert list(
         Award.objects.filter(contest=contest, kind="winner").values_list("entry_id", "rank")
     ) == [(entry.pk, 1)]
 
     # 6. A signed-out visitor sees the entry among the winners.
-    visitor = new_context().new_page()
+    visitor = journey.page()
     visitor.goto(contest.url)
-    expect(visitor.get_by_role("link", name="Sign in")).to_be_visible()
-    winners = visitor.get_by_role("region", name="Winners")
-    expect(winners.get_by_role("heading", name="Winners")).to_be_visible()
+    journey.check_language(visitor)
+    expect(
+        journey.account_nav(visitor).get_by_role("link", name=t("Sign in"), exact=True)
+    ).to_be_visible()
+    winners = visitor.get_by_role("region", name=t("Winners"))
+    expect(winners.get_by_role("heading", name=t("Winners"))).to_be_visible()
     winner = winners.get_by_role("listitem").filter(has_text=entry_title)
-    expect(winner).to_contain_text("Place 1")
-    expect(winner).to_contain_text("by ada")
-    expect(winner).to_contain_text(re.compile(r"\b1 vote\b"))
+    expect(winner).to_contain_text(t("Place %(rank)s", rank=1))
+    expect(winner).to_contain_text(t("by %(name)s", name="ada"))
+    expect(winner).to_contain_text(nt("%(counter)s vote", "%(counter)s votes", 1))
     expect_image_loaded(winner.get_by_role("img", name=entry_title), "visitor, winners")
-    gallery = visitor.get_by_role("region", name="Entries")
+    gallery = visitor.get_by_role("region", name=t("Entries"))
     expect_image_loaded(gallery.get_by_role("img", name=entry_title), "visitor, gallery")
     visitor.evaluate("window.scrollTo(0, 0)")
-    screenshot(visitor, "journey-results")
+    journey.shot(visitor, "journey-6-results")
+
+    # ... and switches language in the footer: the same page, in the other language.
+    other = "it" if journey.language == "en" else "en"
+    switcher = visitor.get_by_role("navigation", name=t("Language"))
+    switcher.locator(f'a[hreflang="{other}"]').click()
+    expect(visitor.locator("html")).to_have_attribute("lang", other)
+    expect(visitor).to_have_url(re.compile(rf"{re.escape(contest.url)}$"))
+    with override(other):
+        expect(visitor.get_by_role("region", name=gettext("Winners"))).to_contain_text(entry_title)
 
     # No page threw an uncaught JavaScript error along the way. (Console errors are expected:
     # the live server speaks WSGI only, so contest pages cannot open their WebSocket.)
@@ -194,3 +240,11 @@ def test_design_contest_journey(live_server, new_context, mailoutbox, screenshot
             page.context.page_errors,
             page.context.console_errors,
         )
+
+
+def open_admin_menu(page: Page, journey) -> None:
+    """On a phone, Wagtail's sidebar is folded away: open it like a person would."""
+    if journey.phone:
+        toggle = page.get_by_role("button", name=journey.t("Toggle sidebar")).filter(visible=True)
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")

@@ -1,7 +1,7 @@
-"""Load demo data: a brand, a contest in every phase (coming soon, submissions, voting, judging
-with jury criteria and scores, results, archived), entries, votes and one account for each role.
-Safe to run again: everything is looked up (by slug, username, or contest and author) before it
-is created, so a second run adds nothing.
+"""Load demo data: a brand, a contest in every phase (coming soon, submissions, review, voting,
+judging with jury criteria and scores, results, archived), entries, votes and one account for
+each role. Safe to run again: everything is looked up (by slug, username, or contest and
+author) before it is created, so a second run adds nothing.
 
 Writes go through the real services wherever the contest's phase allows them; for a phase that
 has already passed, rows are created the way `tests/factories.py` does (submitted, then approved
@@ -525,10 +525,79 @@ def bilingual(field: str, text) -> dict[str, str]:
 
 
 def more_contest_specs(now) -> list[dict]:
-    """One contest in each phase the first three leave out: coming soon, judging (with jury
+    """One contest in each phase the first three leave out: coming soon, review (submissions
+    closed, voting not yet open, one entry still waiting for a moderator), judging (with jury
     criteria, a shortlist and some jury scores, no winners yet) and archived."""
     day = timedelta(days=1)
     return [
+        {
+            "slug": "mountain-hut-mug",
+            "title": {"en": "Mountain Hut Mug", "it": "La tazza del rifugio"},
+            "summary": {
+                "en": "Submissions are closed: our moderators are reviewing the last designs "
+                "before voting opens.",
+                "it": "Le proposte sono chiuse: i moderatori controllano gli ultimi progetti "
+                "prima che si apra il voto.",
+            },
+            "brief": {
+                "en": "<p>A sturdy mug for hot chocolate after a day in the snow. Voting opens "
+                "in a few days, once every design has been reviewed.</p>",
+                "it": "<p>Una tazza robusta per la cioccolata calda dopo una giornata sulla "
+                "neve. Il voto si apre tra pochi giorni, quando ogni progetto sarà stato "
+                "controllato.</p>",
+            },
+            "prize": {
+                "en": "Your mug in every mountain hut we supply, all winter long.",
+                "it": "La tua tazza in ogni rifugio che serviamo, per tutto l'inverno.",
+            },
+            "dates": (now - 25 * day, now - 2 * day, now + 3 * day, now + 17 * day),
+            "hero": ["notte", "cotto", "glicine"],
+            "background": ("#eef1f6", "#cdd6e6"),
+            "entries": [
+                (
+                    "giulia",
+                    "notte",
+                    True,
+                    {"en": "Snowy night", "it": "Notte di neve"},
+                    {
+                        "en": "Stars over the hut and a trail of golden windows.",
+                        "it": "Stelle sul rifugio e una scia di finestre dorate.",
+                    },
+                ),
+                (
+                    "aiko",
+                    "cotto",
+                    True,
+                    {"en": "Wood stove", "it": "Stufa a legna"},
+                    {
+                        "en": "The warm red of the stove everyone gathers around.",
+                        "it": "Il rosso caldo della stufa intorno a cui si ritrovano tutti.",
+                    },
+                ),
+                (
+                    "noor",
+                    "glicine",
+                    True,
+                    {"en": "Alpine flowers", "it": "Fiori alpini"},
+                    {
+                        "en": "Violet waves for the meadows under the snow.",
+                        "it": "Onde viola per i prati sotto la neve.",
+                    },
+                ),
+                (
+                    "tomas",
+                    "ambra",
+                    False,
+                    {"en": "Hot chocolate", "it": "Cioccolata calda"},
+                    {
+                        "en": "Warm stripes, the colour of the first sip.",
+                        "it": "Righe calde, del colore del primo sorso.",
+                    },
+                ),
+            ],
+            "votes": {},
+            "winners": 0,
+        },
         {
             "slug": "autumn-tasting-cup",
             "title": {"en": "Autumn Tasting Cup", "it": "La tazza della degustazione d'autunno"},
