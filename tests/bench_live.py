@@ -467,10 +467,18 @@ def run(args) -> dict:
         )
         for r in range(args.rounds)
     ]
+    warm_up = _fresh_contest("Warm-up contest", n_entries)
     connection.close()  # nothing open is shared with the children
 
     rounds = []
     with SERVERS.start(args.server, args.workers, env) as urls:
+        # Every worker has served votes before the first measured burst (imports, pools).
+        burst(
+            urls,
+            voters,
+            voting_plan(warm_up[1], args.voters, min(args.votes, 2 * args.voters)),
+            processes=args.voter_processes,
+        )
         for (_quiet, quiet_entries), (watched, watched_entries) in contests:
             baseline = burst(
                 urls,
