@@ -5,6 +5,7 @@ They run on the channel layer and cache of the settings: in-memory on the SQLite
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import time
 from datetime import timedelta
@@ -14,6 +15,7 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
@@ -253,6 +255,58 @@ async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
         {str(entries[0].pk): 1},
         {str(entries[0].pk): 3},
     ]
+
+
+async def test_totals_whose_read_failed_go_out_with_a_later_flush(settings, monkeypatch):
+    """A flush takes the dirty items, then reads their totals: when the read fails (the
+    database does not answer), the items are dirty again and a later flush sends them, rather
+    than the watchers staying stale until the next vote on those entries."""
+    settings.LIVE_COALESCE_SECONDS = 0.2
+    contest, entries, voters = await voting_contest(entries=1, voters=1)
+    watcher = socket(f"/ws/contests/{contest.slug}/")
+    assert (await watcher.connect())[0]
+    kind, reads = live._kinds["votes"], []
+
+    def first_read_fails(container_id, ids):
+        reads.append(set(ids))
+        if len(reads) == 1:
+            raise OperationalError("the database went away")
+        return kind.read(container_id, ids)
+
+    monkeypatch.setitem(live._kinds, "votes", dataclasses.replace(kind, read=first_read_fails))
+    await database_sync_to_async(services.cast_vote)(entries[0], voter=voters[0])
+    received = [event for _at, event in await collect(watcher, 1.5)]
+    await finish(watcher)
+
+    assert reads[:2] == [{entries[0].pk}, {entries[0].pk}]
+    assert [event["totals"] for event in received] == [{str(entries[0].pk): 1}]
+
+
+async def test_totals_whose_send_timed_out_go_out_with_a_later_flush(settings, monkeypatch):
+    settings.LIVE_COALESCE_SECONDS = 0.2
+    monkeypatch.setattr(live.realtime.circuit, "cooldown", 0.3)
+    contest, entries, voters = await voting_contest(entries=1, voters=1)
+    watcher = socket(f"/ws/contests/{contest.slug}/")
+    assert (await watcher.connect())[0]
+    layer = get_channel_layer()
+    original, sends = layer.group_send, []
+
+    async def first_send_hangs(group, message):
+        sends.append(message.get("version"))
+        if len(sends) == 1:
+            await asyncio.sleep(10)  # Redis frozen: REDIS_TIMEOUT gives up first
+        await original(group, message)
+
+    monkeypatch.setattr(layer, "group_send", first_send_hangs)
+    try:
+        await database_sync_to_async(services.cast_vote)(entries[0], voter=voters[0])
+        received = [event for _at, event in await collect(watcher, 2.0)]
+    finally:
+        live.realtime.circuit.reset()
+    await finish(watcher)
+
+    assert len(sends) >= 2
+    assert [event["totals"] for event in received] == [{str(entries[0].pk): 1}]
 
 
 # Degradation -------------------------------------------------------------------------------
