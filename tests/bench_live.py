@@ -145,6 +145,7 @@ def burst(urls, voters, plan, *, processes: int, watched_by=()) -> dict:
     for child in children:
         child.start()
     ready.wait()
+    log_from = SERVERS.log_size()
     server_before = SERVERS.cpu_seconds()
     clients_before = _cpu_seconds(watched_by)
     go.wait()
@@ -166,6 +167,7 @@ def burst(urls, voters, plan, *, processes: int, watched_by=()) -> dict:
         "voters_cpu_s": round(sum(p["cpu_s"] for p in parts), 2),
         **({"clients_cpu_s": round(clients_cpu, 2)} if watched_by else {}),
         "load_average_1m": round(os.getloadavg()[0], 2),
+        "server_log": SERVERS.log_events(log_from),
         "last_commit": max(p["last_commit"] for p in parts),
         "started": started,
     }
@@ -585,6 +587,8 @@ def summarize(baseline, result, final, watchers) -> dict:
         "messages_per_client_per_second": _round(messages / len(watchers) / delivery),
         "messages_per_client_in_one_clock_second_max": per_second_max,
         "load_average_1m": result["load_average_1m"],
+        "watched_server_log": result["server_log"],
+        "totals_refetches": sum(w["refetches"] for w in watchers),
     }
     return {
         "summary": summary,
@@ -623,6 +627,29 @@ class _Servers:
 
     def __init__(self):
         self.processes: list[subprocess.Popen] = []
+        self.log_path: Path | None = None
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path else 0
+
+    def log_events(self, since: int) -> dict:
+        """What the servers logged since `since` (a size of their log) that explains a drop:
+        Redis or channel-layer circuits opening (a timeout under load: the live store falls back
+        to per-process messages without version, which every client answers with a refetch),
+        sockets closed because the layer timed out, and 503s (database pool exhausted)."""
+        if self.log_path is None:
+            return {}
+        with self.log_path.open("rb") as log:
+            log.seek(since)
+            text = log.read().decode(errors="replace")
+        return {
+            "redis_cache_circuit_opened": text.count("unavailable (")
+            - text.count("Channel layer unavailable"),
+            "channel_layer_circuit_opened": text.count("Channel layer unavailable"),
+            "sockets_lost_layer": text.count("Channel layer lost"),
+            "responses_503": text.count('"status_code": 503'),
+            "totals_requests": text.count("/totals 200") + text.count("/totals 503"),
+        }
 
     def cpu_seconds(self) -> float:
         pids = []
@@ -651,7 +678,8 @@ class _Servers:
             PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             **env,
         )
-        log = open(Path(data_dir) / "server.log", "w+")  # noqa: SIM115
+        self.log_path = Path(data_dir) / "server.log"
+        log = open(self.log_path, "w+")  # noqa: SIM115
         ports = []
         try:
             if kind == "granian":
