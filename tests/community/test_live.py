@@ -223,6 +223,20 @@ async def test_the_store_lets_one_writer_per_window_flush_and_gives_consecutive_
         assert store.version(group) == next_version
 
 
+async def test_a_take_with_nothing_dirty_uses_up_no_version():
+    """A flusher that finds nothing to send (another flusher sent its items after its lock
+    expired under load) must not skip a version: every watcher would see a gap and refetch the
+    totals at once, for nothing."""
+    for store in stores():
+        group = f"test-store-{time.monotonic_ns()}"
+        store.mark(group, {1}, "first")
+        _ids, version = store.take(group)
+        ids, _version = store.take(group)  # nothing dirty
+        assert ids == set()
+        store.mark(group, {2}, "second")
+        assert store.take(group) == ({2}, version + 1)
+
+
 async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
     settings, monkeypatch
 ):
