@@ -107,12 +107,16 @@ class _LocalStore:
             self._held[group] = (token, now + _lock_seconds())
             return True
 
-    def take(self, group: str) -> tuple[set[int], int]:
+    def take(self, group: str, force: bool = False) -> tuple[set[int], int]:
+        """The dirty items and the next version; with nothing dirty (and not `force`d: items
+        taken elsewhere need one), the current version, not used up."""
         with self._lock:
             ids = self._dirty.pop(group, set())
             version = self._versions.get(group) or _clock_seed()
-            self._versions[group] = version + 1
-            return ids, version + 1
+            if ids or force:
+                version += 1
+            self._versions[group] = version
+            return ids, version
 
     def release(self, group: str, token: str) -> bool:
         now = time.monotonic()
@@ -164,6 +168,26 @@ return 0
 """
 
 
+# Take the dirty items and increment the version, atomically (a script: nothing slips between
+# the steps); with nothing dirty (and not forced) the version is read, not used up: a version no
+# message carries would be a gap, and every watcher would refetch the totals at once.
+_TAKE = """
+local ids = redis.call('smembers', KEYS[1])
+redis.call('set', KEYS[2], ARGV[1], 'nx')
+local version
+if #ids > 0 or ARGV[3] == '1' then
+  redis.call('del', KEYS[1])
+  version = redis.call('incr', KEYS[2])
+else
+  version = tonumber(redis.call('get', KEYS[2]))
+end
+redis.call('expire', KEYS[2], ARGV[2])
+local out = {version}
+for i, id in ipairs(ids) do out[i + 1] = id end
+return out
+"""
+
+
 class _SharedStore:
     """The same in Redis (through the resilient cache's client and circuit)."""
 
@@ -200,18 +224,14 @@ class _SharedStore:
 
         return self._run(build)
 
-    def take(self, group: str) -> tuple[set[int], int] | None:
+    def take(self, group: str, force: bool = False) -> tuple[set[int], int] | None:
         dirty, version = self._key(group, "dirty"), self._key(group, "version")
 
         def build(client):
-            pipe = client.pipeline(transaction=True)  # MULTI: nothing slips between the steps
-            pipe.smembers(dirty)
-            pipe.delete(dirty)
-            pipe.set(version, _clock_seed(), nx=True)
-            pipe.incr(version)
-            pipe.expire(version, 30 * 86400)
-            result = pipe.execute()
-            return {int(pk) for pk in result[0]}, int(result[3])
+            result = client.eval(
+                _TAKE, 2, dirty, version, _clock_seed(), 30 * 86400, 1 if force else 0
+            )
+            return {int(pk) for pk in result[1:]}, int(result[0])
 
         return self._run(build)
 
@@ -301,7 +321,7 @@ def _collect(kind: str, container_id: int) -> tuple[dict | None, set[int]]:
     ids, version = set(local_ids), local_version
     shared = _shared.configured()
     if shared:
-        taken = _shared.take(group)
+        taken = _shared.take(group, force=bool(local_ids))
         if taken is None:
             version = None  # the counter is in Redis: a message without version means "refetch"
         else:
