@@ -107,12 +107,16 @@ class _LocalStore:
             self._held[group] = (token, now + _lock_seconds())
             return True
 
-    def take(self, group: str) -> tuple[set[int], int]:
+    def take(self, group: str, force: bool = False) -> tuple[set[int], int]:
+        """The dirty items and the next version; with nothing dirty (and not `force`d: items
+        taken elsewhere need one), the current version, not used up."""
         with self._lock:
             ids = self._dirty.pop(group, set())
             version = self._versions.get(group) or _clock_seed()
-            self._versions[group] = version + 1
-            return ids, version + 1
+            if ids or force:
+                version += 1
+            self._versions[group] = version
+            return ids, version
 
     def release(self, group: str, token: str) -> bool:
         now = time.monotonic()
@@ -129,6 +133,15 @@ class _LocalStore:
     def version(self, group: str) -> int:
         with self._lock:
             return self._versions.setdefault(group, _clock_seed())
+
+    def restore(self, group: str, ids: set[int]) -> None:
+        """Mark items dirty again (without the lock: its holder flushes them next)."""
+        with self._lock:
+            self._dirty.setdefault(group, set()).update(ids)
+
+    def pending(self, group: str) -> bool:
+        with self._lock:
+            return bool(self._dirty.get(group))
 
 
 def _clock_seed() -> int:
@@ -152,6 +165,26 @@ if redis.call('scard', KEYS[2]) > 0 then
 end
 if holder ~= false then redis.call('del', KEYS[1]) end
 return 0
+"""
+
+
+# Take the dirty items and increment the version, atomically (a script: nothing slips between
+# the steps); with nothing dirty (and not forced) the version is read, not used up: a version no
+# message carries would be a gap, and every watcher would refetch the totals at once.
+_TAKE = """
+local ids = redis.call('smembers', KEYS[1])
+redis.call('set', KEYS[2], ARGV[1], 'nx')
+local version
+if #ids > 0 or ARGV[3] == '1' then
+  redis.call('del', KEYS[1])
+  version = redis.call('incr', KEYS[2])
+else
+  version = tonumber(redis.call('get', KEYS[2]))
+end
+redis.call('expire', KEYS[2], ARGV[2])
+local out = {version}
+for i, id in ipairs(ids) do out[i + 1] = id end
+return out
 """
 
 
@@ -191,18 +224,14 @@ class _SharedStore:
 
         return self._run(build)
 
-    def take(self, group: str) -> tuple[set[int], int] | None:
+    def take(self, group: str, force: bool = False) -> tuple[set[int], int] | None:
         dirty, version = self._key(group, "dirty"), self._key(group, "version")
 
         def build(client):
-            pipe = client.pipeline(transaction=True)  # MULTI: nothing slips between the steps
-            pipe.smembers(dirty)
-            pipe.delete(dirty)
-            pipe.set(version, _clock_seed(), nx=True)
-            pipe.incr(version)
-            pipe.expire(version, 30 * 86400)
-            result = pipe.execute()
-            return {int(pk) for pk in result[0]}, int(result[3])
+            result = client.eval(
+                _TAKE, 2, dirty, version, _clock_seed(), 30 * 86400, 1 if force else 0
+            )
+            return {int(pk) for pk in result[1:]}, int(result[0])
 
         return self._run(build)
 
@@ -212,6 +241,18 @@ class _SharedStore:
         def build(client):
             kept = client.eval(_RELEASE, 2, lock, dirty, token, int(_lock_seconds() * 1000))
             return int(kept) == 1
+
+        return self._run(build)
+
+    def restore(self, group: str, ids: set[int]) -> bool | None:
+        dirty = self._key(group, "dirty")
+
+        def build(client):
+            pipe = client.pipeline(transaction=False)
+            pipe.sadd(dirty, *ids)
+            pipe.expire(dirty, 3600)
+            pipe.execute()
+            return True
 
         return self._run(build)
 
@@ -266,30 +307,55 @@ def mark(kind: str, container_id: int, ids: set[int]) -> None:
 def collect(kind: str, container_id: int) -> dict | None:
     """Take the group's dirty items and read their current totals: the message to send.
     The caller holds the group's flush lock (until it has sent the message)."""
+    return _collect(kind, container_id)[0]
+
+
+def _collect(kind: str, container_id: int) -> tuple[dict | None, set[int]]:
+    """The message and the items it was read for. When the read fails the items are marked
+    dirty again (and the error raised): the lock's holder keeps the lock and flushes them again
+    a window later, instead of the watchers staying stale until the next change of those items.
+    """
     spec = _kinds[kind]
     group = spec.group(container_id)
     local_ids, local_version = _local.take(group)
     ids, version = set(local_ids), local_version
-    if _shared.configured():
-        taken = _shared.take(group)
+    shared = _shared.configured()
+    if shared:
+        taken = _shared.take(group, force=bool(local_ids))
         if taken is None:
             version = None  # the counter is in Redis: a message without version means "refetch"
         else:
             ids |= taken[0]
             version = taken[1]
     if not ids:
-        return None
-    body = spec.read(container_id, ids)
+        return None, ids
+    try:
+        body = spec.read(container_id, ids)
+    except BaseException:
+        restore(group, ids)
+        raise
     if body is None:
-        return None
-    return {"type": spec.event_type, "version": version, **body}
+        return None, ids
+    return {"type": spec.event_type, "version": version, **body}, ids
+
+
+def restore(group: str, ids: set[int]) -> None:
+    """Mark items dirty again after a flush could not send them: in Redis when it answers
+    (where every process's flusher looks), else in this process."""
+    if ids and not (_shared.configured() and _shared.restore(group, ids)):
+        _local.restore(group, ids)
 
 
 def flush_now(kind: str, container_id: int) -> dict | None:
-    """Collect and send at once (synchronously); returns what was sent."""
-    event = collect(kind, container_id)
-    if event is not None:
-        realtime.send_now(_kinds[kind].group(container_id), event)
+    """Collect and send at once (synchronously); returns what was sent (None: nothing, or the
+    send failed and the items are dirty again)."""
+    event, ids = _collect(kind, container_id)
+    if event is None:
+        return None
+    group = _kinds[kind].group(container_id)
+    if not realtime.send_now(group, event):
+        restore(group, ids)
+        return None
     return event
 
 
@@ -326,8 +392,8 @@ class LoopMiddleware:
         return await self.app(scope, receive, send)
 
 
-def _arm(hold: _Hold) -> None:
-    delay = window()
+def _arm(hold: _Hold, delay: float | None = None) -> None:
+    delay = window() if delay is None else delay
     loop = _server_loop
     if loop is not None and loop.is_running() and not loop.is_closed():
         try:
@@ -348,9 +414,9 @@ def _start_flush(hold: _Hold) -> None:
     task.add_done_callback(_tasks.discard)
 
 
-def _collect_in_pool_thread(kind: str, container_id: int) -> dict | None:
+def _collect_in_pool_thread(kind: str, container_id: int) -> tuple[dict | None, set[int]]:
     try:
-        return collect(kind, container_id)
+        return _collect(kind, container_id)
     finally:
         # This executor thread's connection goes back (to the pool, when there is one); none is
         # left open behind the server's back.
@@ -360,38 +426,61 @@ def _collect_in_pool_thread(kind: str, container_id: int) -> dict | None:
 async def _flush(hold: _Hold) -> None:
     # The lock is held from the take through the send and released only then: a second
     # flusher of the group cannot send a newer version before this one sends its older one.
+    failed = False
     try:
-        event = await database_sync_to_async(_collect_in_pool_thread, thread_sensitive=False)(
+        event, ids = await database_sync_to_async(_collect_in_pool_thread, thread_sensitive=False)(
             hold.kind, hold.container_id
         )
-        if event is not None:
-            await realtime.send_async(hold.group, event)
+        # Not sent (timed out, the layer failed or its circuit is open): the items are dirty
+        # again, so the release below keeps the lock and a flush retries them.
+        if event is not None and not await realtime.send_async(hold.group, event):
+            failed = True
+            await sync_to_async(restore, thread_sensitive=False)(hold.group, ids)
     except Exception:  # a flush must never take the server down
+        failed = True
         logger.exception("Live flush of %s %s failed", hold.kind, hold.container_id)
     finally:
         again = await sync_to_async(_release, thread_sensitive=False)(hold)
         _in_flight.pop(hold.token, None)
         if again:
-            _arm(hold)
+            _arm(again, _retry_delay() if failed else None)
 
 
-def _release(hold: _Hold) -> bool:
+def _retry_delay() -> float:
+    """After a failed flush: a window, or longer while the channel layer's circuit is open (its
+    sends are skipped until then), so a layer that stays down costs one read per cooldown."""
+    return max(window(), realtime.circuit.retry_in())
+
+
+def _release(hold: _Hold) -> _Hold | None:
+    """Release the lock; the hold to flush again with, when items are (still) dirty."""
     try:
-        return hold.release()
+        if hold.release():
+            return hold
     except Exception:
         logger.exception("Live flush lock of %s could not be released", hold.group)
-        return False
+    # Items put back in this process while Redis did not answer: flush them from here.
+    if hold.shared and _local.pending(hold.group):
+        local = _Hold(hold.kind, hold.container_id, hold.group, False, uuid.uuid4().hex)
+        if _local.mark(hold.group, set(), local.token):
+            return local
+    return None
 
 
 def _flush_in_thread(hold: _Hold) -> None:
+    failed = False
     try:
         close_old_connections()
-        flush_now(hold.kind, hold.container_id)
+        event, ids = _collect(hold.kind, hold.container_id)
+        if event is not None and not realtime.send_now(hold.group, event):
+            failed = True
+            restore(hold.group, ids)
     except Exception:
+        failed = True
         logger.exception("Live flush of %s %s failed", hold.kind, hold.container_id)
     finally:
         connections.close_all()
         again = _release(hold)
         _in_flight.pop(hold.token, None)
         if again:
-            _arm(hold)
+            _arm(again, _retry_delay() if failed else None)

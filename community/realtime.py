@@ -24,11 +24,11 @@ async def _group_send(layer, group: str, event: dict) -> None:
     )
 
 
-async def send_async(group: str, event: dict) -> None:
+async def send_async(group: str, event: dict) -> bool:
     """Publish from async code (a flush in the server's event loop), with the same timeout and
-    circuit as publishing after commit."""
+    circuit as publishing after commit. False when it was not sent (skipped, failed, timed out)."""
     if not circuit.allow():
-        return
+        return False
     try:
         layer = get_channel_layer()
         if layer is not None:
@@ -36,8 +36,9 @@ async def send_async(group: str, event: dict) -> None:
     except Exception as error:  # a broken channel layer must not break the caller
         circuit.failure(error)
         logger.debug("Could not publish %s to %s", event.get("type"), group, exc_info=True)
-    else:
-        circuit.success()
+        return False
+    circuit.success()
+    return True
 
 
 def _run_sync(coroutine_function, *args) -> None:
@@ -63,9 +64,10 @@ def _run_sync(coroutine_function, *args) -> None:
         raise errors[0]
 
 
-def send_now(group: str, event: dict) -> None:
+def send_now(group: str, event: dict) -> bool:
+    """Publish now; False when it was not sent (skipped, failed, timed out)."""
     if not circuit.allow():
-        return
+        return False
     try:
         layer = get_channel_layer()
         if layer is not None:
@@ -73,8 +75,9 @@ def send_now(group: str, event: dict) -> None:
     except Exception as error:  # a broken channel layer must not break the request
         circuit.failure(error)
         logger.debug("Could not publish %s to %s", event.get("type"), group, exc_info=True)
-    else:
-        circuit.success()
+        return False
+    circuit.success()
+    return True
 
 
 def send_to_many_now(groups: list[str], event: dict) -> None:

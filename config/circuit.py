@@ -34,6 +34,11 @@ class CircuitBreaker:
             self._open_until = now + self.cooldown  # this caller probes; others keep skipping
             return True
 
+    def retry_in(self) -> float:
+        """Seconds until a caller may try the service again (0 when the circuit is closed)."""
+        open_until = self._open_until
+        return 0.0 if open_until == 0.0 else max(open_until - time.monotonic(), 0.0)
+
     def failure(self, error: BaseException) -> None:
         with self._lock:
             was_closed = self._open_until == 0.0

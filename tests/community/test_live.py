@@ -5,6 +5,7 @@ They run on the channel layer and cache of the settings: in-memory on the SQLite
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import time
 from datetime import timedelta
@@ -14,6 +15,7 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
@@ -221,6 +223,20 @@ async def test_the_store_lets_one_writer_per_window_flush_and_gives_consecutive_
         assert store.version(group) == next_version
 
 
+async def test_a_take_with_nothing_dirty_uses_up_no_version():
+    """A flusher that finds nothing to send (another flusher sent its items after its lock
+    expired under load) must not skip a version: every watcher would see a gap and refetch the
+    totals at once, for nothing."""
+    for store in stores():
+        group = f"test-store-{time.monotonic_ns()}"
+        store.mark(group, {1}, "first")
+        _ids, version = store.take(group)
+        ids, _version = store.take(group)  # nothing dirty
+        assert ids == set()
+        store.mark(group, {2}, "second")
+        assert store.take(group) == ({2}, version + 1)
+
+
 async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
     settings, monkeypatch
 ):
@@ -236,7 +252,7 @@ async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
         sends.append(event["version"])
         if len(sends) == 1:
             await asyncio.sleep(1.0)  # a slow database read or a busy event loop
-        await original(group, event)
+        return await original(group, event)
 
     monkeypatch.setattr(live.realtime, "send_async", first_send_is_slow)
     cast = database_sync_to_async(services.cast_vote)
@@ -253,6 +269,58 @@ async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
         {str(entries[0].pk): 1},
         {str(entries[0].pk): 3},
     ]
+
+
+async def test_totals_whose_read_failed_go_out_with_a_later_flush(settings, monkeypatch):
+    """A flush takes the dirty items, then reads their totals: when the read fails (the
+    database does not answer), the items are dirty again and a later flush sends them, rather
+    than the watchers staying stale until the next vote on those entries."""
+    settings.LIVE_COALESCE_SECONDS = 0.2
+    contest, entries, voters = await voting_contest(entries=1, voters=1)
+    watcher = socket(f"/ws/contests/{contest.slug}/")
+    assert (await watcher.connect())[0]
+    kind, reads = live._kinds["votes"], []
+
+    def first_read_fails(container_id, ids):
+        reads.append(set(ids))
+        if len(reads) == 1:
+            raise OperationalError("the database went away")
+        return kind.read(container_id, ids)
+
+    monkeypatch.setitem(live._kinds, "votes", dataclasses.replace(kind, read=first_read_fails))
+    await database_sync_to_async(services.cast_vote)(entries[0], voter=voters[0])
+    received = [event for _at, event in await collect(watcher, 1.5)]
+    await finish(watcher)
+
+    assert reads[:2] == [{entries[0].pk}, {entries[0].pk}]
+    assert [event["totals"] for event in received] == [{str(entries[0].pk): 1}]
+
+
+async def test_totals_whose_send_timed_out_go_out_with_a_later_flush(settings, monkeypatch):
+    settings.LIVE_COALESCE_SECONDS = 0.2
+    monkeypatch.setattr(live.realtime.circuit, "cooldown", 0.3)
+    contest, entries, voters = await voting_contest(entries=1, voters=1)
+    watcher = socket(f"/ws/contests/{contest.slug}/")
+    assert (await watcher.connect())[0]
+    layer = get_channel_layer()
+    original, sends = layer.group_send, []
+
+    async def first_send_hangs(group, message):
+        sends.append(message.get("version"))
+        if len(sends) == 1:
+            await asyncio.sleep(10)  # Redis frozen: REDIS_TIMEOUT gives up first
+        await original(group, message)
+
+    monkeypatch.setattr(layer, "group_send", first_send_hangs)
+    try:
+        await database_sync_to_async(services.cast_vote)(entries[0], voter=voters[0])
+        received = [event for _at, event in await collect(watcher, 2.0)]
+    finally:
+        live.realtime.circuit.reset()
+    await finish(watcher)
+
+    assert len(sends) >= 2
+    assert [event["totals"] for event in received] == [{str(entries[0].pk): 1}]
 
 
 # Degradation -------------------------------------------------------------------------------
@@ -290,17 +358,32 @@ async def test_a_socket_whose_channel_layer_goes_away_is_closed_to_reconnect(mon
     await finish(watcher)
 
 
-async def test_votes_succeed_while_the_channel_layer_fails(monkeypatch):
+async def test_votes_succeed_while_the_channel_layer_fails_and_go_out_once_it_answers(
+    settings, monkeypatch
+):
+    settings.LIVE_COALESCE_SECONDS = 0.2
+    monkeypatch.setattr(live.realtime.circuit, "cooldown", 0.5)
     contest, entries, voters = await voting_contest(entries=1, voters=2)
+    watcher = socket(f"/ws/contests/{contest.slug}/")
+    assert (await watcher.connect())[0]
+    layer = get_channel_layer()
 
     async def broken(*args, **kwargs):
         raise ConnectionError("layer down")
 
-    monkeypatch.setattr(get_channel_layer(), "group_send", broken)
-    for voter in voters:
-        assert await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
-    await asyncio.sleep(live.window() + 0.3)  # the flush fails quietly
-    assert await db_totals(contest) == {str(entries[0].pk): 2}
+    layer.group_send = broken
+    try:
+        for voter in voters:
+            assert await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
+        await asyncio.sleep(1.0)  # the flushes fail quietly, and retry
+        assert await db_totals(contest) == {str(entries[0].pk): 2}
+        vars(layer).pop("group_send")  # the layer answers again: the totals go out
+        received = [event for _at, event in await collect(watcher, 1.5)]
+    finally:
+        vars(layer).pop("group_send", None)
+        live.realtime.circuit.reset()
+    await finish(watcher)
+    assert [event["totals"] for event in received] == [{str(entries[0].pk): 2}]
 
 
 # Origin ------------------------------------------------------------------------------------
