@@ -1,5 +1,8 @@
 """Share links (member-get-member). A link names what is shared and who shares it, signed so it
-cannot be forged: `/s/<content type>.<object id>.<member id>:<signature>/`. A visitor who
+cannot be forged: `/s/<content type>.<object id>.<member id>-<signature>/`, the numbers in base
+36 and the signature a 72-bit HMAC (12 characters), so a link stays short enough to paste
+anywhere (`/s/q.3f.1b-Xy3kP0aQ9vZ2/`). Links of the first, longer form (`…:<full Django
+signature>`) keep working. A visitor who
 follows one carries it in a signed cookie for `COOKIE_MAX_AGE` (not in a session: visitors create
 no session rows); if they sign up, a Referral records it and the cookie is dropped."""
 
@@ -9,6 +12,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_str
 
 from community import cookies
 from community.models import Referral, User
@@ -19,9 +24,28 @@ COOKIE_MAX_AGE = 30 * 24 * 3600
 _signer = signing.Signer(salt="cocreo.share")
 
 
+SIGNATURE_LENGTH = 12  # base64 characters: 72 bits, plenty against guessing a referral
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+def _signature(value: str) -> str:
+    digest = salted_hmac("cocreo.share.short", value, algorithm="sha256").digest()
+    return force_str(signing.b64_encode(digest))[:SIGNATURE_LENGTH]
+
+
 def share_code(user: User, obj: Model) -> str:
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return _signer.sign(f"{content_type.pk}.{obj.pk}.{user.pk}")
+    value = ".".join(_base36(n) for n in (content_type.pk, obj.pk, user.pk))
+    return f"{value}-{_signature(value)}"
 
 
 def share_path(user: User, obj: Model) -> str:
@@ -35,10 +59,20 @@ def share_url(user: User, obj: Model, request=None) -> str:
 
 def read_share_code(code: str) -> tuple[int, int, int] | None:
     """(content type id, object id, referrer id), or None for a bogus or tampered code."""
+    value, dash, signature = code.rpartition("-")
+    if dash and len(code) <= 80:
+        if not constant_time_compare(signature, _signature(value)):
+            return None
+        base = 36
+    else:  # the first, longer form
+        try:
+            value = _signer.unsign(code)
+        except signing.BadSignature:
+            return None
+        base = 10
     try:
-        value = _signer.unsign(code)
-        content_type_id, object_id, referrer_id = (int(part) for part in value.split("."))
-    except (signing.BadSignature, ValueError):
+        content_type_id, object_id, referrer_id = (int(part, base) for part in value.split("."))
+    except ValueError:
         return None
     return content_type_id, object_id, referrer_id
 

@@ -4,6 +4,8 @@ sign-ups they bring (member-get-member)."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
@@ -110,11 +112,41 @@ class TestShareLinks:
         entry = factories.make_entry(contest)
         visitor = Client()
         code = share_path(sharer, entry).split("/")[2]
-        tampered = code.replace(f".{sharer.pk}:", f".{sharer.pk + 1}:")
-        for bad in ("nonsense", tampered, "1.2.3:abc"):
+        value, signature = code.rsplit("-", 1)
+        ct, obj, member = value.split(".")
+        other_member = f"{ct}.{obj}.{int(member, 36) + 1:x}-{signature}"  # another referrer
+        truncated = f"{value}-{signature[:-1]}"
+        old_form_tampered = signing.Signer(salt="cocreo.share").sign("1.2.3")[:-1] + "x"
+        for bad in (
+            "nonsense",
+            other_member,
+            truncated,
+            "1.2.3:abc",
+            "1.2.3-abc",
+            old_form_tampered,
+        ):
             assert visitor.get(reverse("community:share", args=[bad])).status_code == 404
         sign_up(visitor, "nuovo")
         assert not Referral.objects.exists()
+
+    def test_share_links_are_short(self, contest, sharer):
+        entry = factories.make_entry(contest)
+        path = share_path(sharer, entry)
+        assert re.fullmatch(r"/s/[0-9a-z]+\.[0-9a-z]+\.[0-9a-z]+-[\w-]{12}/", path), path
+        assert len(path) <= 32
+
+    def test_links_of_the_first_longer_form_still_credit_the_sharer(self, contest, sharer):
+        entry = factories.make_entry(contest)
+        content_type = ContentType.objects.get_for_model(entry)
+        old_code = signing.Signer(salt="cocreo.share").sign(
+            f"{content_type.pk}.{entry.pk}.{sharer.pk}"
+        )
+        visitor = Client()
+        response = visitor.get(reverse("community:share", args=[old_code]))
+        assert response.status_code == 302
+        assert response["Location"] == entry.get_absolute_url()
+        sign_up(visitor, "nuovo")
+        assert Referral.objects.get().referrer == sharer
 
     def test_links_to_pending_entries_lead_nowhere(self, contest):
         author = factories.UserFactory()
