@@ -100,9 +100,7 @@ def test_hidden_totals_are_never_cached_nor_sent(client, voting):
     assert reads_of("contests_vote", queries) == []
 
 
-def test_the_totals_come_from_the_database_when_the_cache_does_not_answer(
-    client, voting, settings
-):
+def test_the_totals_come_from_the_database_when_the_cache_does_not_answer(client, voting, settings):
     contest, entries = voting
     settings.CACHES = {
         "default": {"BACKEND": "config.resilient_cache.ResilientRedisCache", "LOCATION": DEAD_REDIS}
