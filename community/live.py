@@ -87,6 +87,38 @@ def current_version(kind: str, container_id: int) -> int | None:
     return _local.version(group)
 
 
+def totals_cache_seconds() -> float:
+    return float(getattr(settings, "LIVE_TOTALS_CACHE_SECONDS", 1.0))
+
+
+def versioned_totals(kind: str, container_id: int, read: Callable[[], dict]) -> dict:
+    """`{"version": v, **read()}` for the totals endpoints, served from the shared cache.
+
+    When a version gap or a message without a version makes every page refetch at once, the
+    herd asks for the same totals: the body is cached per (group, version) for at most
+    `LIVE_TOTALS_CACHE_SECONDS` (1 s). The version is read first, so a body read afterwards is at
+    least that new, whichever request computed it: concurrent misses each read the database
+    and may overwrite each other, but never put an older body under a newer version. The age
+    limit covers the changes that do not move the version (a process whose Redis did not answer
+    sends them in a message without a version): pages refetch at least that long after such a
+    message (static/js/live.js, UNVERSIONED_WAIT), when every body read before it has expired.
+    Without a version (Redis does not answer) nothing is cached: the totals come from the
+    database, as when the cache is down (the resilient cache answers a miss)."""
+    started = time.time()  # before the version: a body is never younger than this
+    version = current_version(kind, container_id)
+    if version is None:
+        return {"version": None, **read()}
+    key = f"live-totals:{_kinds[kind].group(container_id)}:{version}"
+    cached = cache.get(key)
+    max_age = totals_cache_seconds()
+    if isinstance(cached, dict) and 0 <= time.time() - cached["at"] < max_age:
+        return {"version": version, **cached["body"]}
+    body = read()
+    if max_age > 0:
+        cache.set(key, {"at": started, "body": body}, timeout=int(max_age) + 1)
+    return {"version": version, **body}
+
+
 # Stores ------------------------------------------------------------------------------------------
 class _LocalStore:
     """Dirty items, flush locks and versions in this process."""

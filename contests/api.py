@@ -378,8 +378,10 @@ def get_totals(request, slug: str, response: HttpResponse):
     response["Cache-Control"] = "no-store"
     if not contest.totals_public:
         return Status(409, {"detail": _("The vote totals are hidden until the results.")})
-    version = live.current_version("votes", contest.pk)  # before the totals: see live.py
-    return Status(200, {"version": version, **services.current_totals(contest)})
+    # Cached per live version (see live.versioned_totals): refetch herds read the database once.
+    return Status(
+        200, live.versioned_totals("votes", contest.pk, lambda: services.current_totals(contest))
+    )
 
 
 @router.put(

@@ -250,8 +250,8 @@ def get_support_totals(request, slug: str, response: HttpResponse):
     new as (live pages refetch this on connect, reconnect or a missed message)."""
     board = _get_board(slug)
     response["Cache-Control"] = "no-store"
-    version = live.current_version("supports", board.pk)  # before the totals: see live.py
-    return {"version": version, **services.current_supports(board)}
+    # Cached per live version (see live.versioned_totals): refetch herds read the database once.
+    return live.versioned_totals("supports", board.pk, lambda: services.current_supports(board))
 
 
 @router.get("boards/{slug}/ideas", response=list[IdeaOut])

@@ -191,6 +191,9 @@ def voting_plan(entries, voters: int, votes: int) -> list[list[int]]:
 
 # Clients ----------------------------------------------------------------------------------------
 CAP, BASE, STOP_CODES = 30.0, 0.5, {4403, 4404}  # as static/js/live.js
+# As live.js: a refetch after a gap waits uniformly 0-REFETCH_SPREAD s, after a message without a
+# version UNVERSIONED_WAIT more; a fetch answered older than shown is read again AGAIN_WAIT later.
+REFETCH_SPREAD, UNVERSIONED_WAIT, AGAIN_WAIT = 1.5, 1.0, 0.3
 
 
 def backoff(attempt: int) -> float:
@@ -219,8 +222,9 @@ async def get_json(url: str, path: str):
 class Watcher:
     """One page: static/js/live.js (CocreoLive.open + CocreoLive.totals) and contest-live.js,
     step for step. It reconnects after any close (jittered backoff) except 4403/4404, refetches
-    the totals from the API on every (re)connection, on a version gap and (300 ms later) after a
-    message without a version, and drops messages whose version is not newer than shown."""
+    the totals from the API at once on every (re)connection, after a random delay (one fetch
+    for several triggers) on a version gap or a message without a version, and drops messages
+    whose version is not newer than shown."""
 
     def __init__(self, url: str, slug: str):
         self.url, self.slug = url, slug
@@ -229,6 +233,7 @@ class Watcher:
         self.version = None
         self.fetching = self.again = False
         self.soon = None
+        self.soon_at = 0.0
         self.stopped = False
         self.opened = asyncio.Event()
         self.fetched = asyncio.Event()
@@ -282,11 +287,20 @@ class Watcher:
             self.fetched.set()
             if self.again:
                 self.again = False
-                self.refetch_soon()
+                self.refetch_later(AGAIN_WAIT, 0)
 
-    def refetch_soon(self):
-        if self.soon is None:
-            self.soon = asyncio.get_running_loop().call_later(0.3, self._soon)
+    def refetch_later(self, wait: float, spread: float):
+        """One refetch, `wait` + up to `spread` s from now; a pending one due at least `wait`
+        from now serves this trigger too."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self.soon is not None and self.soon_at >= now + wait:
+            return
+        if self.soon is not None:
+            self.soon.cancel()
+        delay = wait + random.random() * spread
+        self.soon_at = now + delay
+        self.soon = loop.call_later(delay, self._soon)
 
     def _soon(self):
         self.soon = None
@@ -296,7 +310,7 @@ class Watcher:
         v = event.get("version")
         if v is None:
             self.apply(event, "message")
-            self.refetch_soon()
+            self.refetch_later(UNVERSIONED_WAIT, REFETCH_SPREAD)
             return
         if self.version is not None and v <= self.version:
             self.stale += 1
@@ -306,7 +320,7 @@ class Watcher:
         self.version = v
         if gap:
             self.gaps += 1
-            self.refetch()
+            self.refetch_later(0, REFETCH_SPREAD)
 
     def reset(self):
         self.version = None

@@ -162,6 +162,9 @@ LIVE_SOCKET_MAX_AGE = env.int("LIVE_SOCKET_MAX_AGE", default=6 * 3600)
 # Live counts: one message per group per window; moderators' sockets re-check the role this often.
 LIVE_COALESCE_SECONDS = env.float("LIVE_COALESCE_SECONDS", default=1.0)
 LIVE_RECHECK_SECONDS = env.float("LIVE_RECHECK_SECONDS", default=60.0)
+# The totals endpoints' answer is cached per live version for at most this long (a refetch herd
+# reads the database once); static/js/live.js's UNVERSIONED_WAIT must not be shorter.
+LIVE_TOTALS_CACHE_SECONDS = env.float("LIVE_TOTALS_CACHE_SECONDS", default=1.0)
 _CHANNEL_LIMITS = {
     "capacity": CHANNEL_CAPACITY,
     "expiry": CHANNEL_EXPIRY,

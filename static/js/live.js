@@ -8,12 +8,25 @@
 //
 // CocreoLive.totals(url, apply) keeps versioned totals true: messages whose version is not
 // newer than what is shown are dropped; a gap in versions, a message without a version, a
-// (re)connection all refetch the totals from `url` ({version, totals}).
+// (re)connection all refetch the totals from `url` ({version, totals}). A gap or a message
+// without a version reaches every page at the same moment: their refetch waits a random delay
+// (REFETCH_SPREAD) so the pages do not all ask at once, and the triggers meanwhile make one fetch.
 (function () {
   "use strict";
   var CAP = 30000;
   var BASE = 500;
   var STOP_CODES = { 4403: true, 4404: true };
+  // A refetch after a gap or a message without a version waits uniformly 0 to REFETCH_SPREAD ms:
+  // 1,000 pages then ask over 1.5 s instead of in the same instant (the "refetch herd" that
+  // exhausted the database pools), and the page still shows the database's totals about 2 s
+  // after the message that started it (the fetch comes after that message, so after the last).
+  var REFETCH_SPREAD = 1500;
+  // ... and after a message without a version at least UNVERSIONED_WAIT ms: the server caches
+  // the totals per version for at most LIVE_TOTALS_CACHE_SECONDS (1 s), and such a message
+  // carries changes that did not move the version; a body cached before them has expired then.
+  var UNVERSIONED_WAIT = 1000;
+  // A fetch answered older than a message shown meanwhile is read again this much later.
+  var AGAIN_WAIT = 300;
 
   function backoff(attempt) {
     var ceiling = Math.min(CAP, BASE * Math.pow(2, attempt));
@@ -83,8 +96,11 @@
     var version = null;
     var fetching = false;
     var again = false;
-    var soon = null;
+    var soon = null; // the pending delayed refetch (one at most: triggers coalesce)
+    var soonAt = 0;
 
+    // The first fetch on (re)connection is immediate: page loads are spread by the visitors and
+    // reconnections by the backoff's jitter, and a page shows the current totals at once.
     function refetch() {
       if (fetching) { again = true; return; }
       fetching = true;
@@ -102,22 +118,33 @@
         .catch(function () {})
         .then(function () {
           fetching = false;
-          if (again) { again = false; refetchSoon(); }
+          if (again) { again = false; refetchLater(AGAIN_WAIT, 0); }
         });
     }
 
-    function refetchSoon() {
-      if (soon === null) soon = setTimeout(function () { soon = null; refetch(); }, 300);
+    // One refetch, `wait` + up to `spread` ms from now; a pending one already due at least
+    // `wait` from now serves this trigger too (so it still comes after the latest message).
+    function refetchLater(wait, spread) {
+      var now = Date.now();
+      if (soon !== null && soonAt >= now + wait) return;
+      if (soon !== null) clearTimeout(soon);
+      var delay = wait + Math.round(Math.random() * spread);
+      soonAt = now + delay;
+      soon = setTimeout(function () { soon = null; refetch(); }, delay);
     }
 
     function message(event) {
       var v = event.version;
-      if (v === null || v === undefined) { apply(event); refetchSoon(); return false; }
+      if (v === null || v === undefined) {
+        apply(event);
+        refetchLater(UNVERSIONED_WAIT, REFETCH_SPREAD);
+        return false;
+      }
       if (version !== null && v <= version) return false; // stale: older than what is shown
       var gap = version !== null && v > version + 1;
       apply(event);
       version = v;
-      if (gap) refetch();
+      if (gap) refetchLater(0, REFETCH_SPREAD);
       return true;
     }
 
@@ -129,5 +156,8 @@
     };
   }
 
-  window.CocreoLive = { open: open, totals: totals, backoff: backoff };
+  window.CocreoLive = {
+    open: open, totals: totals, backoff: backoff,
+    REFETCH_SPREAD: REFETCH_SPREAD, UNVERSIONED_WAIT: UNVERSIONED_WAIT,
+  };
 })();

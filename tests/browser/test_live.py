@@ -130,29 +130,58 @@ def test_the_page_says_live_updates_are_paused_and_resynchronises(open_page, mon
     expect(vote_count(page, entry)).to_have_text("2")
 
 
-def test_stale_messages_are_dropped_and_a_gap_refetches(open_page):
+def test_stale_messages_are_dropped_and_a_gap_refetches_once_after_a_random_delay(open_page):
     contest = factories.make_contest("voting")
     entry = factories.make_entry(contest)
     page = open_page()
     page.goto(contest.url)
+    expect(page.locator("html")).to_have_attribute("data-live", "connected")  # its fetch is out
     result = page.evaluate(
         """(slug) => new Promise((resolve) => {
+          const url = "/api/v1/contests/" + slug + "/totals";
+          const fetched = {};  // url -> times of the fetches
+          const realFetch = window.fetch;
+          window.fetch = (u, ...rest) => {
+            (fetched[u] = fetched[u] || []).push(performance.now());
+            return realFetch(u, ...rest);
+          };
           const applied = [];
-          const totals = CocreoLive.totals("/api/v1/contests/" + slug + "/totals",
-                                           (data) => applied.push(data.version));
+          const totals = CocreoLive.totals(url, (data) => applied.push(data.version));
           totals.message({version: 10, totals: {}});
           totals.message({version: 9, totals: {}});   // older: dropped
           totals.message({version: 10, totals: {}});  // the same: dropped
           totals.message({version: 11, totals: {}});
           const before = applied.slice();
-          totals.message({version: 14, totals: {}});  // a gap: applied, then refetched
-          setTimeout(() => resolve({before, after: applied, version: totals.version()}), 1500);
+          const gapAt = performance.now();
+          totals.message({version: 14, totals: {}});  // a gap: applied, refetched later
+          totals.message({version: 17, totals: {}});  // another: the same refetch
+          const atOnce = (fetched[url] || []).length;
+          // Messages without a version: applied, one refetch at least UNVERSIONED_WAIT later.
+          const other = CocreoLive.totals(url + "?unversioned", () => {});
+          const unversionedAt = performance.now();
+          other.message({version: null, totals: {}});
+          other.message({totals: {}});
+          const wait = CocreoLive.UNVERSIONED_WAIT + CocreoLive.REFETCH_SPREAD + 400;
+          setTimeout(() => resolve({
+            before, atOnce, after: applied, version: totals.version(),
+            gap: (fetched[url] || []).map((t) => t - gapAt),
+            unversioned: (fetched[url + "?unversioned"] || []).map((t) => t - unversionedAt),
+            spread: CocreoLive.REFETCH_SPREAD, minimum: CocreoLive.UNVERSIONED_WAIT,
+          }), wait);
         })""",
         contest.slug,
     )
     assert result["before"] == [10, 11]
-    assert result["after"][:3] == [10, 11, 14]
-    assert len(result["after"]) == 4  # the refetch's totals were applied too
+    assert result["after"][:4] == [10, 11, 14, 17]
+    assert len(result["after"]) == 5  # the refetch's totals were applied too
+    # Not at once (every page would ask in the same instant), once for both gaps, within the
+    # spread; without a version: once, not before the cached totals' age limit.
+    assert result["atOnce"] == 0
+    assert len(result["gap"]) == 1
+    assert 0 <= result["gap"][0] <= result["spread"] + 200
+    assert len(result["unversioned"]) == 1
+    spread, minimum = result["spread"], result["minimum"]
+    assert minimum <= result["unversioned"][0] <= minimum + spread + 200
     backoffs = page.evaluate("() => [0, 1, 5, 10, 30].map((n) => CocreoLive.backoff(n))")
     assert all(250 <= ms <= 30_000 for ms in backoffs)
     assert backoffs[-1] >= 15_000  # capped at 30 s, with jitter
