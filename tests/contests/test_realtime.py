@@ -94,9 +94,25 @@ async def test_a_broken_channel_layer_does_not_fail_the_vote(monkeypatch):
     async def broken(*args, **kwargs):
         raise ConnectionError("layer down")
 
-    monkeypatch.setattr(get_channel_layer(), "group_send", broken)
+    layer = get_channel_layer()
+    group_send = layer.group_send
+    monkeypatch.setattr(layer, "group_send", broken)
     assert await database_sync_to_async(services.cast_vote)(entry, voter=voter)
     assert await database_sync_to_async(services.vote_count)(entry) == 1
+
+    # The flush keeps the totals and retries (community/live.py): once the layer answers
+    # again, it sends them and is done.
+    sent = []
+
+    async def recording(group, message):
+        sent.append(message)
+        await group_send(group, message)
+
+    monkeypatch.setattr(layer, "group_send", recording)
+    from community import live
+
+    assert await live.drain(timeout=20), "the failed flush was not retried"
+    assert [m["totals"] for m in sent if m.get("type") == "votes.changed"] == [{str(entry.pk): 1}]
 
 
 async def test_hidden_running_totals_send_nothing_on_the_socket():
