@@ -213,3 +213,30 @@ class TestQueriesDoNotGrow:
 GALLERY_QUERIES = 24
 ENTRY_QUERIES = 23
 API_QUERIES = 7
+
+
+class TestCardLinks:
+    def test_card_links_are_the_entry_and_image_urls(self):
+        contest = factories.make_contest("voting")
+        entries = bulk_entries(contest, 3)
+        html = Client().get(contest.url).content.decode()
+        for entry in Entry.objects.filter(pk__in=[e.pk for e in entries]):
+            assert f'<a href="{entry.get_absolute_url()}">' in html
+            assert f'src="{entry.image_url()}"' in html
+            assert f'srcset="{entry.image_url(400)} 400w, {entry.image_url(800)} 800w"' in html
+
+    def test_attach_card_urls_matches_reverse_for_any_id(self):
+        contest = factories.make_contest("voting")
+        entries = [Entry(pk=pk, contest=contest) for pk in (1, 918, 918273645, 10**12)]
+        for entry in gallery.attach_card_urls(entries, contest):
+            assert entry.card_url == entry.get_absolute_url()
+            assert entry.card_image_400 == entry.image_url(400)
+            assert entry.card_image_800 == entry.image_url(800)
+
+    def test_ids_in_cards_are_never_grouped_in_italian(self, settings):
+        settings.USE_THOUSAND_SEPARATOR = True
+        contest = factories.make_contest("voting")
+        entry = bulk_entries(contest, 1)[0]
+        Entry.objects.filter(pk=entry.pk).update(id=12345)
+        html = Client(headers={"accept-language": "it"}).get(contest.url).content.decode()
+        assert 'data-entry-id="12345"' in html
