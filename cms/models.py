@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -24,6 +25,43 @@ class HomePage(page_cache.CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Wagtail's routing, in two queries instead of two per level. Wagtail asks for each
+        level's page by slug, then for its specific page; here the pages along the path come in
+        one query (by url_path) and only the page that answers is made specific: the last one,
+        or the first whose type routes on its own (a contest with its entries/<id>/ sub-routes).
+        Its own `route` then decides as in Wagtail (only a live page answers; view restrictions
+        are checked when it is served). Anything unexpected (a level missing, url_paths out of
+        step with the tree) goes to Wagtail's own walk, so the answer is always Wagtail's."""
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes, url = [], self.url_path
+        for component in path_components:
+            url += component + "/"
+            prefixes.append(url)
+        found: dict[str, Page] = {}
+        for page in Page.objects.filter(path__startswith=self.path, url_path__in=prefixes):
+            if page.url_path in found:  # siblings sharing a slug: let Wagtail decide
+                return super().route(request, path_components)
+            found[page.url_path] = page
+        parent: Page = self
+        for depth, component in enumerate(path_components):
+            page = found.get(prefixes[depth])
+            if (
+                page is None
+                or page.slug != component
+                or page.depth != parent.depth + 1
+                or not page.path.startswith(parent.path)
+            ):
+                return super().route(request, path_components)
+            page._cached_parent_obj = parent
+            rest = path_components[depth + 1 :]
+            specific_class = page.specific_class
+            if not rest or specific_class is None or specific_class.route is not Page.route:
+                return page.specific.route(request, rest)
+            parent = page
+        raise Http404  # not reached: the last component always answers above
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import Mod
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -144,4 +145,24 @@ def attach_vote_counts(entries: list[Entry], contest: ContestPage, now) -> list[
     counts = counted_votes(e.pk for e in missing) if contest.totals_public_at(now) else None
     for entry in missing:
         entry.vote_count = counts.get(entry.pk, 0) if counts is not None else None
+    return entries
+
+
+_ID_SENTINEL = 918273645
+
+
+def attach_card_urls(entries: list[Entry], contest: ContestPage) -> list[Entry]:
+    """Sets the links of a page of gallery cards (`card_url`, `card_image_400/800`): the same
+    URLs as `get_absolute_url` and `image_url`, but resolved once per page and filled in per
+    entry (a URL reverse per card and size is a large part of the gallery's rendering)."""
+    base = contest.url + "entries/"
+    images = {
+        size: reverse("contests:entry_image", args=[_ID_SENTINEL, size]).split(str(_ID_SENTINEL))
+        for size in ("400", "800")
+    }
+    for entry in entries:
+        pk = str(entry.pk)
+        entry.card_url = f"{base}{pk}/"
+        entry.card_image_400 = pk.join(images["400"])
+        entry.card_image_800 = pk.join(images["800"])
     return entries

@@ -91,7 +91,9 @@ def contest_gallery(request, contest: ContestPage):
         now=now,
     )
     page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = gallery.attach_vote_counts(list(page.object_list), contest, now)
+    page.object_list = gallery.attach_card_urls(
+        gallery.attach_vote_counts(list(page.object_list), contest, now), contest
+    )
     params = {k: v for k, v in (("sort", request.GET.get("sort", "")), ("q", query)) if v}
     voted_ids: set[int] = set()
     own_submissions = []

@@ -94,6 +94,15 @@ def member_client(member):
 
 
 @pytest.fixture(autouse=True)
+def _unknown_intake_pauses():
+    """Whether any intake pause is active is kept in the cache, which outlives a test's rolled
+    back data: each test starts with the answer unknown (its first page asks the database)."""
+    from moderation.intake import bump_pauses_version
+
+    bump_pauses_version()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's default language: a request in Italian leaves Italian
     active in the thread (Django's LocaleMiddleware does not switch back), and text rendered

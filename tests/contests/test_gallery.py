@@ -202,14 +202,43 @@ class TestQueriesDoNotGrow:
         )
 
 
-# Site and page routing (5), view restrictions, contest result, session, count, the page of
-# entries (authors joined), the votes of that page's entries only (one query: no COUNT over the
-# whole contest before LIMIT), the visitor's votes on it, their pending entries,
-# notifications badge… — a constant; see the test ids for 10 and 500 entries. Both pages also
-# route through the brand's page (2), ask for a crisis pause (1), and the gallery whether the
-# member follows the brand (1); the entry page reads its approved comments and the member's own
-# waiting ones (2). The gallery also looks for the idea the contest was opened from (1). The
+# Site and page routing (3: site, home page, its specific page), view restrictions, contest
+# result, session, count, the page of entries (authors joined), the votes of that page's entries
+# only (one query: no COUNT over the whole contest before LIMIT), the visitor's votes on it,
+# their pending entries, notifications badge… — a constant; see the test ids for 10 and 500
+# entries. Both pages also route to the contest under the brand's page (2: the pages on the
+# path in one query, then the contest; cms.models.HomePage.route), and the gallery asks whether
+# the member follows the brand (1); the entry page reads its approved comments and the member's
+# own waiting ones (2). The gallery also looks for the idea the contest was opened from (1). The
 # entry page reads the brand for its theme's stylesheet (1; the gallery reads it anyway).
-GALLERY_QUERIES = 24
-ENTRY_QUERIES = 23
+# Whether any crisis pause is active is asked once, then kept in the cache (no query).
+GALLERY_QUERIES = 21
+ENTRY_QUERIES = 20
 API_QUERIES = 7
+
+
+class TestCardLinks:
+    def test_card_links_are_the_entry_and_image_urls(self):
+        contest = factories.make_contest("voting")
+        entries = bulk_entries(contest, 3)
+        html = Client().get(contest.url).content.decode()
+        for entry in Entry.objects.filter(pk__in=[e.pk for e in entries]):
+            assert f'<a href="{entry.get_absolute_url()}">' in html
+            assert f'src="{entry.image_url()}"' in html
+            assert f'srcset="{entry.image_url(400)} 400w, {entry.image_url(800)} 800w"' in html
+
+    def test_attach_card_urls_matches_reverse_for_any_id(self):
+        contest = factories.make_contest("voting")
+        entries = [Entry(pk=pk, contest=contest) for pk in (1, 918, 918273645, 10**12)]
+        for entry in gallery.attach_card_urls(entries, contest):
+            assert entry.card_url == entry.get_absolute_url()
+            assert entry.card_image_400 == entry.image_url(400)
+            assert entry.card_image_800 == entry.image_url(800)
+
+    def test_ids_in_cards_are_never_grouped_in_italian(self, settings):
+        settings.USE_THOUSAND_SEPARATOR = True
+        contest = factories.make_contest("voting")
+        entry = bulk_entries(contest, 1)[0]
+        Entry.objects.filter(pk=entry.pk).update(id=12345)
+        html = Client(headers={"accept-language": "it"}).get(contest.url).content.decode()
+        assert 'data-entry-id="12345"' in html

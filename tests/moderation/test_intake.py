@@ -1,6 +1,7 @@
 """Suspensions and the crisis pause."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,3 +117,45 @@ def test_brand_staff_pause_from_the_admin_and_members_cannot(staff, member):
     assert client_for(member).get(reverse("moderation:pauses")).status_code in (302, 403)
     with pytest.raises(NotAllowed):
         intake.pause_intake(actor=member, scope=PauseScope.SITE)
+
+
+class TestPauseAnswerCache:
+    """No pause anywhere is remembered in the shared cache, never past a change to a pause."""
+
+    def test_no_pause_costs_no_query_once_known(self, django_assert_num_queries):
+        intake.any_pause_active()
+        with django_assert_num_queries(0):
+            assert intake.active_pause(brand_id=1, container_id=2) is None
+
+    def test_a_new_pause_and_its_resume_take_effect_at_once(self, moderator, member):
+        contest = factories.make_contest("submissions")
+        client = client_for(member)
+        assert "pause-banner" not in client.get(contest.url).content.decode()  # cached: none
+        pause = intake.pause_intake(actor=moderator, scope="site", message="Checking.")
+        assert 'data-testid="pause-banner"' in client.get(contest.url).content.decode()
+        with pytest.raises(WrongPhase):
+            submit(contest, member)
+        intake.resume_intake(pause.pk, actor=moderator)
+        assert "pause-banner" not in client.get(contest.url).content.decode()
+        assert submit(contest, member).pk
+
+    def test_an_answer_read_before_the_commit_is_never_used_after_it(self, moderator):
+        intake.any_pause_active()
+        version = cache.get(intake.PAUSES_VERSION_KEY)
+        intake.pause_intake(actor=moderator, scope="site")
+        # Another process read "no pause" before the commit and stores it under the version
+        # it saw: nobody reads that version any more.
+        cache.set(f"intake:pauses:any:{version}", False)
+        assert intake.any_pause_active()
+
+    def test_a_pause_deleted_outright_is_gone_at_once(self, moderator):
+        pause = intake.pause_intake(actor=moderator, scope="site")
+        assert intake.any_pause_active()
+        pause.delete()
+        assert not intake.any_pause_active()
+
+    def test_the_database_answers_when_the_cache_is_down(self, moderator, settings):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        assert intake.active_pause() is None
+        intake.pause_intake(actor=moderator, scope="site", message="Down.")
+        assert intake.active_pause().message == "Down."

@@ -1,0 +1,113 @@
+"""The home page routes a path in two queries (cms.models.HomePage.route), with the same answer
+as Wagtail's walk, level by level."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.http import Http404
+from django.test import Client, RequestFactory
+from wagtail.models import Page, PageViewRestriction
+
+from cms.models import HomePage, StandardPage
+from community.brands import brand_page
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def wagtail_route(home, components):
+    """Wagtail's own walk (Page.route on each level's specific page)."""
+    return Page.route(home, RequestFactory().get("/"), components)
+
+
+def answer(route, home, components):
+    try:
+        result = route(home, components)
+    except Http404:
+        return "404"
+    # A routable page's answer holds its view bound to the page: compare the view itself.
+    args = tuple(getattr(arg, "__func__", arg) for arg in result.args)
+    return (type(result.page), result.page.pk, args, result.kwargs)
+
+
+@pytest.fixture
+def tree():
+    home = HomePage.objects.get()
+    contest = factories.make_contest("voting")
+    entry = factories.make_entry(contest)
+    draft = factories.make_contest("voting", title="Draft contest")
+    draft.unpublish()
+    brand = brand_page(contest.brand)
+    hidden = StandardPage(title="Hidden section", slug="hidden")
+    home.add_child(instance=hidden)
+    hidden.save_revision().publish()
+    child = StandardPage(title="Child", slug="child")
+    hidden.add_child(instance=child)
+    child.save_revision().publish()
+    hidden.refresh_from_db()
+    hidden.unpublish()
+    return {"home": home, "contest": contest, "entry": entry, "draft": draft, "brand": brand}
+
+
+def test_every_path_routes_as_in_wagtail(tree):
+    home, brand, contest = tree["home"], tree["brand"].slug, tree["contest"].slug
+    paths = [
+        [],
+        [brand],
+        [brand, contest],
+        [brand, contest, "entries", str(tree["entry"].pk)],
+        [brand, contest, "entries", "999999"],
+        [brand, contest, "results"],
+        [brand, contest, "no-such-route"],
+        [brand, tree["draft"].slug],  # unpublished: 404
+        [brand, tree["draft"].slug, "entries", "1"],
+        [brand, "no-such-page"],
+        ["no-such-page", contest],
+        [contest],  # a contest is not a child of the home page
+        ["hidden"],  # unpublished parent: 404
+        ["hidden", "child"],  # a live page under it: as Wagtail decides
+    ]
+    for components in paths:
+        ours = answer(lambda h, c: h.route(RequestFactory().get("/"), c), home, components)
+        assert ours == answer(wagtail_route, home, components), components
+    assert answer(lambda h, c: h.route(RequestFactory().get("/"), c), home, [brand, contest])[
+        1
+    ] == (tree["contest"].pk)
+    assert answer(wagtail_route, home, [brand, tree["draft"].slug]) == "404"
+
+
+def test_a_contest_is_routed_in_two_page_queries(tree, django_assert_num_queries):
+    home = tree["home"]
+    components = [tree["brand"].slug, tree["contest"].slug]
+    with django_assert_num_queries(2):  # the pages on the path, then the contest itself
+        result = home.route(RequestFactory().get("/"), components)
+    assert result.page.pk == tree["contest"].pk
+
+
+def test_pages_over_http(tree):
+    client = Client()
+    assert client.get(tree["contest"].url).status_code == 200
+    assert client.get(tree["contest"].url.rstrip("/")).status_code in (200, 301)
+    assert client.get(tree["entry"].get_absolute_url()).status_code == 200
+    draft_url = tree["contest"].url.replace(tree["contest"].slug, tree["draft"].slug)
+    assert client.get(draft_url).status_code == 404
+    assert client.get("/hidden/").status_code == 404
+
+
+def test_a_restricted_page_asks_for_sign_in_or_the_group(tree):
+    contest = tree["contest"]
+    group = Group.objects.create(name="Jury only")
+    restriction = PageViewRestriction.objects.create(
+        page=contest, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    anonymous = Client().get(contest.url)
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+    member = factories.UserFactory()
+    from tests.conftest import client_for
+
+    assert client_for(member).get(contest.url).status_code == 302  # Wagtail: sign in as another
+    member.groups.add(group)
+    assert client_for(member).get(contest.url).status_code == 200
+    # the sub-routes below a restricted page are restricted too
+    entry_url = tree["entry"].get_absolute_url()
+    assert Client().get(entry_url).status_code == 302
