@@ -59,12 +59,14 @@ def share_url(user: User, obj: Model, request=None) -> str:
 
 def read_share_code(code: str) -> tuple[int, int, int] | None:
     """(content type id, object id, referrer id), or None for a bogus or tampered code."""
-    value, dash, signature = code.rpartition("-")
-    if dash and len(code) <= 80:
-        if not constant_time_compare(signature, _signature(value)):
+    if ":" not in code:  # base64url signatures never contain ":", the first form always does
+        # The signature has a fixed length and may itself contain "-".
+        cut = -SIGNATURE_LENGTH
+        value, dash, signature = code[: cut - 1], code[cut - 1 : cut], code[cut:]
+        if dash != "-" or not constant_time_compare(signature, _signature(value)):
             return None
         base = 36
-    else:  # the first, longer form
+    else:  # the first, longer form (its signature may contain "-")
         try:
             value = _signer.unsign(code)
         except signing.BadSignature:

@@ -129,6 +129,14 @@ class TestShareLinks:
         sign_up(visitor, "nuovo")
         assert not Referral.objects.exists()
 
+    def test_codes_whose_signature_contains_a_dash_are_read(self):
+        from community.referrals import _base36, _signature, read_share_code
+
+        codes = {n: f"7.2s.{_base36(n)}" for n in range(300)}
+        codes = {n: f"{value}-{_signature(value)}" for n, value in codes.items()}
+        assert any("-" in code[-12:] for code in codes.values())  # the case in question occurs
+        assert all(read_share_code(code) == (7, 100, n) for n, code in codes.items())
+
     def test_share_links_are_short(self, contest, sharer):
         entry = factories.make_entry(contest)
         path = share_path(sharer, entry)
