@@ -42,9 +42,11 @@ def check_not_suspended(user: User) -> None:
 # nearly always "no". The answer is kept in the shared cache under a version that every change
 # to a pause bumps (when saved and again after its commit), so a new pause takes effect at once
 # in every process; an answer read before a commit is stored under the old version, which
-# nobody reads any more. When the cache is down, the database answers.
+# nobody reads any more. When the cache is down, the database answers. The answer itself lives
+# only a few seconds: if Redis froze while a pause was saved (the bump lost), an old "no" must
+# not outlive the pause by more than that.
 PAUSES_VERSION_KEY = "intake:pauses:version"
-PAUSES_ANSWER_SECONDS = 60
+PAUSES_ANSWER_SECONDS = 5
 
 
 def bump_pauses_version() -> None:
