@@ -204,24 +204,24 @@ def list_entries(request, slug: str, sort: str = "", q: str = ""):
     one of a few kept in a signed cookie, stable across pages and visits), "newest", or
     "votes" (only when totals are public). `q` searches titles and descriptions."""
     contest = _get_contest(slug)
-    entries, _sort = gallery.gallery_entries(
+    entries, _sort, count = gallery.gallery_entries(
         contest,
         sort=sort,
         query=q[:100],
         seed=lambda: gallery.visitor_seed(request),
         now=timezone.now(),
     )
-    return _EntryList(entries.prefetch_related("extra_images", "tagged__tag"), contest)
+    return _EntryList(entries.prefetch_related("extra_images", "tagged__tag"), contest, count)
 
 
 class _EntryList:
     """A lazy sequence for the paginator: slices the queryset, serialises only that page."""
 
-    def __init__(self, queryset, contest):
-        self.queryset, self.contest = queryset, contest
+    def __init__(self, queryset, contest, count):
+        self.queryset, self.contest, self._count = queryset, contest, count
 
     def __len__(self):
-        return self.queryset.count()
+        return self._count()
 
     def count(self):
         return len(self)

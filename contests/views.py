@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -83,14 +82,16 @@ def contest_gallery(request, contest: ContestPage):
     page_cache.valid_until(request, contest.next_boundary(now))
     phase = contest.phase_at(now)
     query = request.GET.get("q", "")[:100]
-    entries, sort = gallery.gallery_entries(
+    entries, sort, count = gallery.gallery_entries(
         contest,
         sort=request.GET.get("sort", ""),
         query=query,
         seed=lambda: gallery.visitor_seed(request),
         now=now,
     )
-    page = Paginator(entries, GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = gallery.CountedPaginator(entries, GALLERY_PAGE_SIZE, count=count).get_page(
+        request.GET.get("page")
+    )
     page.object_list = gallery.attach_card_urls(
         gallery.attach_vote_counts(list(page.object_list), contest, now), contest
     )

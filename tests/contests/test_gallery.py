@@ -91,13 +91,32 @@ class TestShuffle:
         """With the affine step alone these seeds gave oldest- or newest-first order."""
         contest = factories.make_contest("voting")
         ids = [e.pk for e in bulk_entries(contest, 26)]
-        entries, sort = gallery.gallery_entries(
+        entries, sort, count = gallery.gallery_entries(
             contest, sort="", query="", seed=lambda: seed, now=timezone.now()
         )
         order = list(entries.values_list("pk", flat=True))
-        assert sort == "shuffle" and sorted(order) == sorted(ids)
+        assert sort == "shuffle" and sorted(order) == sorted(ids) and count() == len(ids)
         assert order not in (sorted(ids), sorted(ids, reverse=True))
         assert len(set(order)) == len(order)
+
+    @pytest.mark.parametrize("bucket", [0, 7])
+    def test_the_sql_key_is_the_documented_arithmetic(self, bucket):
+        contest = factories.make_contest("voting")
+        entries = bulk_entries(contest, 12)
+        seed = gallery.bucket_seed(bucket)
+        keys = dict(
+            Entry.objects.filter(contest=contest)
+            .annotate(key=gallery.shuffle_key(seed))
+            .values_list("pk", "key")
+        )
+        assert keys == {e.pk: gallery.shuffle_key_of(e.pk, seed) for e in entries}
+        # Large keys too: every intermediate stays exact (below 2^62) on both databases.
+        big = Entry.objects.filter(pk=entries[0].pk).annotate(
+            key=gallery.shuffle_key((gallery.PRIME - 1, gallery.PRIME - 1, gallery.PRIME - 1, 5))
+        )
+        assert big.get().key == gallery.shuffle_key_of(
+            entries[0].pk, (gallery.PRIME - 1, gallery.PRIME - 1, gallery.PRIME - 1, 5)
+        )
 
     def test_the_order_lives_in_a_signed_cookie_not_in_a_session(self):
         contest = factories.make_contest("voting")
