@@ -1,4 +1,5 @@
 from community.models import Notification
+from community.rules import can_open_admin
 
 
 def notifications(request) -> dict:
@@ -9,3 +10,11 @@ def notifications(request) -> dict:
     return {
         "unread_notifications": lambda: Notification.objects.filter(recipient=user).unread().count()
     }
+
+
+def admin_link(request) -> dict:
+    """Whether the header links to the admin (asked only when a signed-in member sees it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"can_open_admin": lambda: can_open_admin(user)}

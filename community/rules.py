@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 
 from community.models import Brand, User
+from community.versioned import VersionedAnswers
 
 MODERATORS_GROUP = "Moderators"
 BRAND_STAFF_GROUP = "Brand staff"
@@ -19,6 +20,21 @@ def is_verified_member(user: User | AnonymousUser) -> bool:
         cached = EmailAddress.objects.filter(user=user, verified=True).exists()
         user._cocreo_verified = cached
     return cached
+
+
+# Whether a member may open the Wagtail admin: the header's "Admin" link, on every page. Django
+# asks two queries for it (the member's own and their groups' permissions) for an answer that
+# changes only when groups or permissions are edited; every such edit bumps the version
+# (community/signals.py). The admin itself always asks Django.
+ADMIN_ACCESS = VersionedAnswers("admin-access", seconds=300)
+
+
+def can_open_admin(user: User | AnonymousUser) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return ADMIN_ACCESS.get(str(user.pk), lambda: user.has_perm("wagtailadmin.access_admin"))
 
 
 def is_moderator(user: User | AnonymousUser) -> bool:

@@ -1,11 +1,13 @@
 from allauth.account.signals import user_signed_up
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from community import page_cache
-from community.models import Brand
+from community.models import Brand, User
+from community.rules import ADMIN_ACCESS
 
 
 @receiver(post_save, sender=Brand)
@@ -35,3 +37,15 @@ def record_share_referral(sender, request, user, **kwargs):
     from community.referrals import record_referral
 
     record_referral(request, user)
+
+
+def connect_admin_access() -> None:
+    """Who may open the admin changes with group memberships and permissions (rules.py)."""
+    bump = ADMIN_ACCESS.bump_now_and_on_commit
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(bump, sender=through, dispatch_uid=f"admin_access_{through.__name__}")
+    for model in (Group, Permission):
+        post_delete.connect(bump, sender=model, dispatch_uid=f"admin_access_{model.__name__}")
+
+
+connect_admin_access()

@@ -127,6 +127,7 @@ def contest_gallery(request, contest: ContestPage):
             "sorts": [(key, gallery.SORT_LABELS[key]) for key in gallery.sorts_for(contest, now)],
             "query": query,
             "page_query": urlencode(params) + "&" if params else "",
+            "next_path": request.get_full_path(),  # once, not per card
             "voted_ids": voted_ids,
             "own_submissions": own_submissions,
             "awards": awards,
@@ -399,6 +400,7 @@ def _vote_fragment(request, contest: ContestPage, entry_id: int, outcome: htmx.O
             "oob": True,
             "next_path": _same_site_path(request, contest.url).split("#")[0],
         }
+        gallery.attach_card_urls([entry], contest)
         template = "contests/includes/vote_card.html"
     else:
         context = _entry_vote_context(request, contest, entry)

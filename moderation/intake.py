@@ -4,10 +4,8 @@ Contests, ideas and comments call `check_intake_open` before accepting content, 
 `check_not_suspended` before a vote or support.
 """
 
-import time
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from community.models import Brand, User
 from community.notifications import notify
 from community.rules import brand_id_of, can_manage, is_brand_staff, is_moderator
 from community.validators import check_text
+from community.versioned import VersionedAnswers
 from moderation.models import (
     IntakePause,
     LogAction,
@@ -39,38 +38,12 @@ def check_not_suspended(user: User) -> None:
 
 
 # Whether any pause is active at all: asked on every page (the banner) and every post, and
-# nearly always "no". The answer is kept in the shared cache under a version that every change
-# to a pause bumps (when saved and again after its commit), so a new pause takes effect at once
-# in every process; an answer read before a commit is stored under the old version, which
-# nobody reads any more. When the cache is down, the database answers. The answer itself lives
-# only a few seconds: if Redis froze while a pause was saved (the bump lost), an old "no" must
-# not outlive the pause by more than that.
-PAUSES_VERSION_KEY = "intake:pauses:version"
-PAUSES_ANSWER_SECONDS = 5
-
-
-def bump_pauses_version() -> None:
-    try:
-        cache.incr(PAUSES_VERSION_KEY)
-    except ValueError:  # no version yet (or evicted): any new value will do
-        cache.set(PAUSES_VERSION_KEY, time.time_ns(), timeout=None)
+# nearly always "no"; every change to a pause bumps the version (moderation/signals.py).
+PAUSES = VersionedAnswers("intake:pauses", seconds=5)
 
 
 def any_pause_active() -> bool:
-    version = cache.get(PAUSES_VERSION_KEY)
-    if version is None:
-        # A version starts at the clock (ns), so one that was evicted never returns to a value
-        # an older answer was stored under.
-        cache.add(PAUSES_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(PAUSES_VERSION_KEY)
-        if version is None:  # the cache is down
-            return IntakePause.objects.active().exists()
-    key = f"intake:pauses:any:{version}"
-    answer = cache.get(key)
-    if answer is None:
-        answer = IntakePause.objects.active().exists()
-        cache.set(key, answer, timeout=PAUSES_ANSWER_SECONDS)
-    return answer
+    return PAUSES.get("any", lambda: IntakePause.objects.active().exists())
 
 
 def active_pause(*, brand_id: int | None = None, container_id: int | None = None):

@@ -1,7 +1,6 @@
 """Published, unpublished or deleted member content makes the cached pages showing it stale."""
 
 from django.apps import apps
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import published, unpublished
 
@@ -22,10 +21,9 @@ def _live_content_deleted(sender, instance, **kwargs):
 def _pause_changed(sender, instance, **kwargs):
     """The crisis banner shows on every page of its scope."""
     page_cache.invalidate(page_cache.SITE)
-    from moderation.intake import bump_pauses_version
+    from moderation.intake import PAUSES
 
-    bump_pauses_version()
-    transaction.on_commit(bump_pauses_version)
+    PAUSES.bump_now_and_on_commit()
 
 
 def connect() -> None:

@@ -94,18 +94,21 @@ def member_client(member):
 
 
 @pytest.fixture(autouse=True)
-def _unknown_intake_pauses(monkeypatch):
-    """Whether any intake pause is active is kept in the cache, which outlives a test's rolled
-    back data: each test starts with the answer unknown (its first page asks the database).
+def _unknown_cached_answers(monkeypatch):
+    """Answers kept in the cache under a version (community/versioned.py: any intake pause,
+    who may open the admin) outlive a test's rolled back data, and ids are reused after a
+    rollback: each test starts with every answer unknown (its first page asks the database).
 
-    The answer's few seconds of life are a safety net for a version bump lost to a frozen Redis;
+    An answer's few seconds of life are a safety net for a version bump lost to a frozen Redis;
     in tests every bump lands, and a query count must not depend on how long a slow machine took
     between two requests (CI once saw the pause query come back between a warm-up request and the
     counted one)."""
-    from moderation import intake
+    from community.rules import ADMIN_ACCESS
+    from moderation.intake import PAUSES
 
-    monkeypatch.setattr(intake, "PAUSES_ANSWER_SECONDS", 3600)
-    intake.bump_pauses_version()
+    for answers in (PAUSES, ADMIN_ACCESS):
+        monkeypatch.setattr(answers, "seconds", 3600)
+        answers.bump()
 
 
 @pytest.fixture(autouse=True)

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "community.context_processors.notifications",
+                "community.context_processors.admin_link",
             ],
         },
     },

@@ -12,8 +12,10 @@
       var count = box.querySelector("[data-vote-count]");
       var noun = box.querySelector("[data-vote-noun]");
       if (count) count.textContent = Number(votes).toLocaleString(document.documentElement.lang);
-      if (noun && box.dataset.votesLabelOne) {
-        noun.textContent = votes === 1 ? box.dataset.votesLabelOne : box.dataset.votesLabelMany;
+      // The nouns are on the vote box (entry page) or once on the contest (gallery cards).
+      var labels = box.dataset.votesLabelOne ? box.dataset : root.dataset;
+      if (noun && labels.votesLabelOne) {
+        noun.textContent = votes === 1 ? labels.votesLabelOne : labels.votesLabelMany;
       }
     });
   }

@@ -143,11 +143,11 @@ class TestPauseAnswerCache:
 
     def test_an_answer_read_before_the_commit_is_never_used_after_it(self, moderator):
         intake.any_pause_active()
-        version = cache.get(intake.PAUSES_VERSION_KEY)
+        version = intake.PAUSES.version()
         intake.pause_intake(actor=moderator, scope="site")
         # Another process read "no pause" before the commit and stores it under the version
         # it saw: nobody reads that version any more.
-        cache.set(f"intake:pauses:any:{version}", False)
+        cache.set(f"intake:pauses:{version}:any", False)
         assert intake.any_pause_active()
 
     def test_a_pause_deleted_outright_is_gone_at_once(self, moderator):
@@ -161,9 +161,9 @@ class TestPauseAnswerCache:
     ):
         # A frozen Redis can swallow both bumps of a pause saved meanwhile; the old "no" then
         # lives only as long as an answer does (5 s in production, 1 s here).
-        monkeypatch.setattr(intake, "PAUSES_ANSWER_SECONDS", 1)
+        monkeypatch.setattr(intake.PAUSES, "seconds", 1)
         assert not intake.any_pause_active()
-        monkeypatch.setattr(intake, "bump_pauses_version", lambda: None)
+        monkeypatch.setattr(intake.PAUSES, "bump", lambda: None)
         intake.pause_intake(actor=moderator, scope="site")
         assert not intake.any_pause_active()  # the lost bump: the old answer still stands
         time.sleep(1.2)

@@ -740,7 +740,6 @@ SERVICE_FUNCTIONS = {
     "moderation.intake.active_pause": "read",
     "moderation.intake.active_suspension": "read",
     "moderation.intake.any_pause_active": "read",
-    "moderation.intake.bump_pauses_version": "helper: a cache version, bumped on pause changes",
     "moderation.intake.check_intake_open": "helper: called by submit, edit, comment",
     "moderation.intake.check_not_suspended": "helper: called by vote and report",
     "moderation.reports.report": "report",
