@@ -8,9 +8,10 @@ from wagtail.models import Page
 
 from community import page_cache
 from community.i18n import translated_search_fields
+from community.view_restrictions import ViewRestrictionsMixin
 
 
-class HomePage(page_cache.CachedPageMixin, Page):
+class HomePage(ViewRestrictionsMixin, page_cache.CachedPageMixin, Page):
     """The community's front door: what is open now, then what has been."""
 
     page_cache_tags = (page_cache.LISTINGS,)
@@ -75,7 +76,7 @@ class HomePage(page_cache.CachedPageMixin, Page):
         return context
 
 
-class StandardPage(page_cache.CachedPageMixin, Page):
+class StandardPage(ViewRestrictionsMixin, page_cache.CachedPageMixin, Page):
     body = RichTextField(_("body"), blank=True)
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, *translated_search_fields("title", "body")]

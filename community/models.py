@@ -12,6 +12,7 @@ from wagtail.models import Page
 from community.i18n import translated_search_fields
 from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
 from community.theming import DEFAULT_TYPEFACE, Typeface, validate_readable_background
+from community.view_restrictions import ViewRestrictionsMixin
 
 
 class User(AbstractUser):
@@ -228,7 +229,7 @@ class Notification(models.Model):
         return self._render("next_step")
 
 
-class BrandPage(CachedPageMixin, Page):
+class BrandPage(ViewRestrictionsMixin, CachedPageMixin, Page):
     """The brand's permanent community in the page tree: its contests (and boards) live under
     it, stay there after they end, and its staff group may edit only this branch."""
 

@@ -2,12 +2,13 @@ from allauth.account.signals import user_signed_up
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from community import page_cache
 from community.models import Brand, User
 from community.rules import ADMIN_ACCESS
+from community.view_restrictions import RESTRICTIONS
 
 
 @receiver(post_save, sender=Brand)
@@ -49,3 +50,10 @@ def connect_admin_access() -> None:
 
 
 connect_admin_access()
+
+for _signal in (post_save, post_delete):
+    _signal.connect(
+        RESTRICTIONS.bump_now_and_on_commit,
+        sender=PageViewRestriction,
+        dispatch_uid=f"view_restrictions_{_signal is post_save}",
+    )

@@ -22,6 +22,7 @@ from community.forms import BrandScopedPageForm
 from community.i18n import translated_search_fields
 from community.images import private_storage
 from community.page_cache import object_tag
+from community.view_restrictions import ViewRestrictionsMixin
 from contests.phases import (
     Phase,
     Schedule,
@@ -66,7 +67,7 @@ SCORE_PRIOR_WEIGHT = 10
 SCORE_PRIOR_MEAN = 3.0
 
 
-class ContestPage(RoutablePageMixin, Page):
+class ContestPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """A design contest: a brief, a prize, dates, and the gallery of approved entries."""
 
     brand = models.ForeignKey(

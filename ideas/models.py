@@ -27,6 +27,7 @@ from wagtail.search import index
 from community.forms import BrandScopedPageForm
 from community.i18n import translated_search_fields
 from community.images import private_storage
+from community.view_restrictions import ViewRestrictionsMixin
 from moderation.models import ModeratedModel, ModeratedQuerySet, Suspension
 
 TRENDING_DAYS = 7
@@ -78,7 +79,7 @@ ANSWER_STATUSES = (
 )
 
 
-class IdeasBoardPage(RoutablePageMixin, Page):
+class IdeasBoardPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """A brand's board ("What should we bring back?"): categories, a support goal, an
     optional deadline and optional stages."""
 

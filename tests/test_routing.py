@@ -3,13 +3,16 @@ as Wagtail's walk, level by level."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.http import Http404
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from cms.models import HomePage, StandardPage
 from community.brands import brand_page
 from tests import factories
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +106,28 @@ def test_a_restricted_page_asks_for_sign_in_or_the_group(tree):
     anonymous = Client().get(contest.url)
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     member = factories.UserFactory()
-    from tests.conftest import client_for
-
     assert client_for(member).get(contest.url).status_code == 302  # Wagtail: sign in as another
     member.groups.add(group)
     assert client_for(member).get(contest.url).status_code == 200
     # the sub-routes below a restricted page are restricted too
     entry_url = tree["entry"].get_absolute_url()
     assert Client().get(entry_url).status_code == 302
+
+
+def test_view_restrictions_are_asked_only_when_some_exist(tree):
+    """Whether any restriction exists is a cached answer: no restriction query on a site
+    without any, and a restriction saved or deleted counts from the next request."""
+    contest = tree["contest"]
+    member = client_for(factories.UserFactory())
+    assert member.get(contest.url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert member.get(contest.url).status_code == 200
+    assert not [q for q in queries.captured_queries if "pageviewrestriction" in q["sql"]]
+    restriction = PageViewRestriction.objects.create(
+        page=tree["brand"], restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    page = member.get(contest.url).content.decode()  # Wagtail's password form, not the page
+    assert 'name="password"' in page and contest.title not in page
+    restriction.delete()
+    page = member.get(contest.url).content.decode()
+    assert 'name="password"' not in page and contest.title in page

@@ -221,18 +221,22 @@ class TestQueriesDoNotGrow:
         )
 
 
-# Site and page routing (3: site, home page, its specific page), view restrictions, contest
-# result, session, count, the page of entries (authors joined), the votes of that page's entries
-# only (one query: no COUNT over the whole contest before LIMIT), the visitor's votes on it,
-# their pending entries, notifications badge… — a constant; see the test ids for 10 and 500
+# Site and page routing (3: site, home page, its specific page), contest result, session,
+# count, the page of entries (authors joined), the votes of that page's entries only (one
+# query: no COUNT over the whole contest before LIMIT), the visitor's votes on it, their
+# pending entries, notifications badge… — a constant; see the test ids for 10 and 500
 # entries. Both pages also route to the contest under the brand's page (2: the pages on the
 # path in one query, then the contest; cms.models.HomePage.route), and the gallery asks whether
 # the member follows the brand (1); the entry page reads its approved comments and the member's
 # own waiting ones (2). The gallery also looks for the idea the contest was opened from (1). The
 # entry page reads the brand for its theme's stylesheet (1; the gallery reads it anyway).
-# Whether any crisis pause is active is asked once, then kept in the cache (no query).
-GALLERY_QUERIES = 21
-ENTRY_QUERIES = 20
+# Whether any crisis pause or view restriction exists, and whether the member may open the
+# admin, are asked once, then kept in the cache (no query; community/versioned.py): -2 for view
+# restrictions (the path's pages, their restrictions), -2 for the admin link (the member's and
+# their groups' permissions).
+GALLERY_QUERIES = 17
+# The entry page asks the member's permissions anyway (visible_to: moderators see pending ones).
+ENTRY_QUERIES = 18
 API_QUERIES = 7
 
 
