@@ -31,7 +31,9 @@ class VersionedAnswers:
         transaction.on_commit(self.bump)
 
     def version(self):
-        version = cache.get(self.version_key)
+        return self._version(cache.get(self.version_key))
+
+    def _version(self, version):
         if version is None:
             # A version starts at the clock (ns), so one that was evicted never returns to a
             # value an older answer was stored under.
@@ -40,13 +42,19 @@ class VersionedAnswers:
         return version
 
     def get(self, question: str, answer: Callable[[], object]):
-        """The cached answer to `question`, or `answer()` (then kept for `seconds`)."""
-        version = self.version()
+        """The cached answer to `question`, or `answer()` (then kept for `seconds`).
+
+        One round trip to the cache: the answer is stored with the version it was read under,
+        and both are read together. An answer stored under an older version (read before a
+        change was committed) is never used."""
+        key = f"{self.name}:{question}"
+        found = cache.get_many([self.version_key, key])
+        version = self._version(found.get(self.version_key))
         if version is None:  # the cache is down
             return answer()
-        key = f"{self.name}:{version}:{question}"
-        found = cache.get(key)
-        if found is None:
-            found = answer()
-            cache.set(key, found, timeout=self.seconds)
-        return found
+        stored = found.get(key)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+            return stored[1]
+        fresh = answer()
+        cache.set(key, (version, fresh), timeout=self.seconds)
+        return fresh

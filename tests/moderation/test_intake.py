@@ -145,9 +145,9 @@ class TestPauseAnswerCache:
         intake.any_pause_active()
         version = intake.PAUSES.version()
         intake.pause_intake(actor=moderator, scope="site")
-        # Another process read "no pause" before the commit and stores it under the version
-        # it saw: nobody reads that version any more.
-        cache.set(f"intake:pauses:{version}:any", False)
+        # Another process read "no pause" before the commit and stores it with the version it
+        # saw, after the commit's bump: an answer of an older version is never used.
+        cache.set("intake:pauses:any", (version, False))
         assert intake.any_pause_active()
 
     def test_a_pause_deleted_outright_is_gone_at_once(self, moderator):
