@@ -50,6 +50,11 @@ def browser(transactional_db, live_server):
       groups) on the original connection object, and would silently restore nothing from
       inside the loop, leaving this test and the next transactional ones without it. The
       second connection is closed here (PostgreSQL could not drop the test database otherwise).
+    - On the in-memory SQLite test database, that second connection would be a second
+      connection to a shared-cache database, where a write meeting the live server's open read
+      fails at once with "database table is locked" (shared-cache locks do not wait). The test
+      code is therefore given the very connection the live server thread uses, as Django's
+      LiveServerTestCase does for the test thread.
     """
     if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
@@ -60,6 +65,8 @@ def browser(transactional_db, live_server):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    shared = live_server.thread.connections_override
+
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -67,6 +74,8 @@ def browser(transactional_db, live_server):
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
+            for alias, connection in shared.items():
+                connections[alias] = connection
             try:
                 yield browser
             finally:
