@@ -2,12 +2,13 @@ from allauth.account.signals import user_signed_up
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from community import page_cache
 from community.models import Brand, User
 from community.rules import ADMIN_ACCESS
+from community.sites import SITES
 from community.view_restrictions import RESTRICTIONS
 
 
@@ -50,6 +51,17 @@ def connect_admin_access() -> None:
 
 
 connect_admin_access()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(post_page_move)
+def forget_cached_sites(sender, instance=None, **kwargs):
+    """The cached site and its home page (community/sites.py): any site or page saved, moved or
+    deleted (a page's save covers publishing, unpublishing and new child pages)."""
+    if isinstance(instance, Site | Page):
+        SITES.bump_now_and_on_commit()
+
 
 for _signal in (post_save, post_delete):
     _signal.connect(

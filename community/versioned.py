@@ -2,9 +2,9 @@
 
 Every change to what an answer depends on bumps the version (when saved and again after its
 commit), so a new answer takes effect at once in every process; an answer read before a commit
-is stored under the old version, which nobody reads any more. When the cache is down, the
-database answers. Each answer lives only `seconds`: if Redis froze while a change was saved
-(the bump lost), an old answer must not outlive the change by more than that.
+is stored with the old version, and an answer is used only with the current one. When the
+cache is down, the database answers. Each answer lives only `seconds`: if Redis froze while a
+change was saved (the bump lost), an old answer must not outlive the change by more than that.
 """
 
 import time
@@ -15,9 +15,12 @@ from django.db import transaction
 
 
 class VersionedAnswers:
+    every: list["VersionedAnswers"] = []  # all of them (tests start each with answers unknown)
+
     def __init__(self, name: str, *, seconds: float):
         self.name, self.seconds = name, seconds
         self.version_key = f"{name}:version"
+        VersionedAnswers.every.append(self)
 
     def bump(self) -> None:
         try:

@@ -96,18 +96,16 @@ def member_client(member):
 @pytest.fixture(autouse=True)
 def _unknown_cached_answers(monkeypatch):
     """Answers kept in the cache under a version (community/versioned.py: any intake pause,
-    any view restriction, who may open the admin) outlive a test's rolled back data, and ids
-    are reused after a rollback: each test starts with every answer unknown.
+    any view restriction, who may open the admin, the Wagtail site) outlive a test's rolled
+    back data, and ids are reused after a rollback: each test starts with every answer unknown.
 
     An answer's few seconds of life are a safety net for a version bump lost to a frozen Redis;
     in tests every bump lands, and a query count must not depend on how long a slow machine took
     between two requests (CI once saw the pause query come back between a warm-up request and the
     counted one)."""
-    from community.rules import ADMIN_ACCESS
-    from community.view_restrictions import RESTRICTIONS
-    from moderation.intake import PAUSES
+    from community.versioned import VersionedAnswers
 
-    for answers in (PAUSES, ADMIN_ACCESS, RESTRICTIONS):
+    for answers in VersionedAnswers.every:
         monkeypatch.setattr(answers, "seconds", 3600)
         answers.bump()
 

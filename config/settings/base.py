@@ -85,9 +85,11 @@ MIDDLEWARE = [
     "community.ratelimits.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.cookies.pending_cookies_middleware",
-    # Last: it answers cached anonymous pages before routing, so every middleware above (security
-    # headers included) still wraps those responses.
+    # It answers cached anonymous pages before routing, so every middleware above (security
+    # headers included) still wraps those responses; only the pages it does not answer need the
+    # Wagtail site (from the cache).
     "community.page_cache.page_cache_middleware",
+    "community.sites.SiteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -233,10 +233,11 @@ class TestQueriesDoNotGrow:
 # Whether any crisis pause or view restriction exists, and whether the member may open the
 # admin, are asked once, then kept in the cache (no query; community/versioned.py): -2 for view
 # restrictions (the path's pages, their restrictions), -2 for the admin link (the member's and
-# their groups' permissions).
-GALLERY_QUERIES = 17
+# their groups' permissions). The Wagtail site and its home page come from the cache too
+# (community/sites.py): -2 (the site, the home page as its specific page).
+GALLERY_QUERIES = 15
 # The entry page asks the member's permissions anyway (visible_to: moderators see pending ones).
-ENTRY_QUERIES = 18
+ENTRY_QUERIES = 16
 API_QUERIES = 7
 
 
