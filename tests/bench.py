@@ -693,6 +693,12 @@ def main(argv=None) -> int:
     )
     server.add_argument("--voters", type=int, default=64, help="members casting the votes")
     server.add_argument(
+        "--rows",
+        nargs="+",
+        default=None,
+        help="measure only the page rows whose name contains one of these (the bare view always)",
+    )
+    server.add_argument(
         "--existing-database",
         action="store_true",
         help="load into DATABASE_URL's (migrated) database instead of a new <name>_bench one",

@@ -125,6 +125,7 @@ class Setup:
     vote_base: str = ""
     entry_ids: list = field(default_factory=list)
     submit_path: str = ""
+    votes: bool = True  # measure the vote POST row
     contest_slug: str = ""
 
 
@@ -235,6 +236,14 @@ def server_env(setup: Setup, name: str, workers: int, port: int) -> dict:
     return env
 
 
+def _cpu_seconds(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return times.user + times.system
+
+
 class Server:
     def __init__(self, setup: Setup, name: str, workers: int, port: int, logdir: Path):
         self.name, self.port, self.ws_port = name, port, port
@@ -280,6 +289,19 @@ class Server:
                         f"{self.name} did not answer; see {self.log}:\n{self.tail()}"
                     )
                 time.sleep(0.3)
+
+    def settle(self, *, idle_cpu: float = 0.1, window: float = 0.5, limit: float = 60) -> float:
+        """Wait until the server's processes are idle (their CPU below `idle_cpu` of one core
+        over `window`), so that a row does not measure the backlog the previous one left (wrk
+        stops sending, but requests already accepted are still answered). Returns the wait."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            procs = self.tree()
+            before = sum(_cpu_seconds(p) for p in procs)
+            time.sleep(window)
+            if sum(_cpu_seconds(p) for p in procs) - before < idle_cpu * window:
+                break
+        return round(time.monotonic() - started, 1)
 
     def tail(self) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
@@ -662,6 +684,7 @@ def bench_server(
             clients = own[0] if own else connections
             cookie = {"member": setup.member_cookie, "moderator": setup.moderator_cookie}.get(who)
             headers = [f"Cookie: {cookie}"] if cookie else []
+            waited = server.settle()
             # Warm every worker (imports, templates, caches) before the timed run.
             if warmup and load == "python":
                 python_load(base + path, connections=4, duration=warmup, headers=headers)
@@ -677,26 +700,30 @@ def bench_server(
                         if load == "python"
                         else wrk(base + p, common, connections=c, duration=duration, headers=h)
                     ),
+                    settled_s=waited,
                 )
             )
-        rows.append(
-            measure(
-                server,
-                setup,
-                f"vote POST ({len(setup.voters)} members)",
-                lambda: (
-                    python_load(
-                        base + "/",
-                        connections=connections,
-                        duration=duration,
-                        votes=setup,
-                        start=vote_start,
-                    )
-                    if load == "python"
-                    else wrk(base + "/", votes, connections=connections, duration=duration)
-                ),
+        if setup.votes:
+            waited = server.settle()
+            rows.append(
+                measure(
+                    server,
+                    setup,
+                    f"vote POST ({len(setup.voters)} members)",
+                    lambda: (
+                        python_load(
+                            base + "/",
+                            connections=connections,
+                            duration=duration,
+                            votes=setup,
+                            start=vote_start,
+                        )
+                        if load == "python"
+                        else wrk(base + "/", votes, connections=connections, duration=duration)
+                    ),
+                    settled_s=waited,
+                )
             )
-        )
         bare = rows[0]["rps"] or 0.001
         for row in rows:
             row["x_bare"] = round(row["rps"] / bare, 3)
@@ -756,6 +783,7 @@ def run(
     load: str = "wrk",
     voters: int = 64,
     existing_database: bool = False,
+    rows: list[str] | None = None,
 ) -> dict:
     """Create the bench database, load it, measure each server in `names`, drop it."""
     from django.test.utils import setup_test_environment, teardown_test_environment
@@ -796,6 +824,9 @@ def run(
             static_root=str(settings.STATIC_ROOT),
             **prepare(data, voters=voters),
         )
+        if rows:
+            setup.pages = setup.pages[:1] + [p for p in setup.pages[1:] if _chosen(p[0], rows)]
+            setup.votes = _chosen("vote POST", rows)
         connection.close()
         _say("collectstatic ...")
         collectstatic(setup)
@@ -844,6 +875,10 @@ def run(
             shutil.rmtree(uploads, ignore_errors=True)
 
 
+def _chosen(name: str, rows: list[str]) -> bool:
+    return any(row.lower() in name.lower() for row in rows)
+
+
 def ok(value: bool) -> str:
     return "ok" if value else "FAILED"
 
@@ -864,7 +899,7 @@ def format_report(report: dict) -> str:
             f" ping {ok(ws['pong'])}, vote broadcast {ok(ws['broadcast'])})"
             + (f" {ws['error']}" if ws.get("error") else ""),
             f"{'row':<30} {'req/s':>8} {'× bare':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
-            f" {'4xx':>5} {'PG conn':>7} {'RSS max/total MiB':>17}",
+            f" {'4xx':>5} {'PG conn':>7} {'RSS max/total MiB':>17} {'idle after s':>12}",
         ]
         for r in s["rows"]:
             lines.append(
@@ -872,6 +907,7 @@ def format_report(report: dict) -> str:
                 f" {r['p99_ms']:>8.1f} {r['errors']:>6} {r['s4xx']:>5}"
                 f" {r['peak_pg_connections']:>7}"
                 f" {r['rss_max_process_mib']:>8}/{r['rss_total_mib']:<8}"
+                f" {r.get('settled_s', 0):>12}"
             )
         u = s["upload"]
         if u:
@@ -901,6 +937,7 @@ def main(args) -> int:
         load=args.load,
         voters=args.voters,
         existing_database=args.existing_database,
+        rows=args.rows,
     )
     print(format_report(report))
     output = args.output if args.output else RESULTS_FILE
