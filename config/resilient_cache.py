@@ -11,9 +11,13 @@ a process-local memory cache while Redis is unavailable, so rate limits are stil
 process, instead of being lifted. Nothing else falls back to local memory: a page cached in one
 process could not be invalidated from another."""
 
+import threading
+
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from redis.exceptions import RedisError
 
 from config.circuit import CircuitBreaker
@@ -21,6 +25,54 @@ from config.circuit import CircuitBreaker
 _MISSING = object()
 # Errors that mean "Redis did not answer" (redis-py raises its own, sockets raise OSError).
 REDIS_ERRORS = (RedisError, OSError)
+
+
+class SharedRedisCacheClient(RedisCacheClient):
+    """Django's client, with one redis-py client per connection pool instead of one per call
+    (redis-py's clients are thread-safe over their pool; each one builds its own tables)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
+
+
+# Django makes a cache object per thread and, under ASGI, per request (each request runs in its
+# own thread-sensitive context): its client, so its Redis connections, and the circuit would
+# then live for one request only (a new connection per request; with Redis frozen, a timeout
+# per request instead of one per cooldown). They are kept here once per process and location.
+_SHARED: dict[tuple, tuple[RedisCacheClient, CircuitBreaker]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared(servers, options: dict, cooldown: float) -> tuple[RedisCacheClient, CircuitBreaker]:
+    key = (tuple(servers), repr(sorted(options.items())), cooldown)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = (
+                SharedRedisCacheClient(servers, **options),
+                CircuitBreaker(f"Redis cache at {','.join(servers)}", cooldown=cooldown),
+            )
+        return _SHARED[key]
+
+
+@receiver(setting_changed)
+def _forget_shared(*, setting, **kwargs):
+    """Tests that point CACHES elsewhere (their own Redis, stopped and started again) start
+    with new connections and a closed circuit."""
+    if setting == "CACHES":
+        with _SHARED_LOCK:
+            for client, _circuit in _SHARED.values():
+                for pool in client._pools.values():
+                    pool.disconnect()
+            _SHARED.clear()
 
 
 class ResilientRedisCache(RedisCache):
@@ -34,7 +86,8 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("retry_on_timeout", False)
         params["OPTIONS"] = options
         super().__init__(server, params)
-        self.circuit = CircuitBreaker(f"Redis cache at {server}", cooldown=cooldown)
+        # Instance attributes: they take the place of RedisCache's cached `_cache` property.
+        self._cache, self.circuit = _shared(self._servers, self._options, cooldown)
         self._fallback_prefixes = prefixes
         self._fallback = LocMemCache("resilient-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 

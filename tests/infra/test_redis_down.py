@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -178,3 +179,49 @@ def test_publishing_gives_up_quickly_and_opens_the_circuit(settings, caplog):
     finally:
         realtime.circuit.reset()
         channel_layers.backends.clear()
+
+
+def test_cache_objects_of_every_thread_share_one_client_and_one_circuit():
+    """Django makes a cache object per thread (and per request under ASGI); the Redis
+    connections and the circuit behind them are the process's, or the circuit would open for
+    one request only and every request would open connections of its own."""
+    with override_settings(CACHES=resilient_cache(DEAD_REDIS)):
+        from django.core.cache import caches
+
+        here, there = caches["default"], []
+        thread = threading.Thread(target=lambda: there.append(caches["default"]))
+        thread.start()
+        thread.join()
+        assert there[0] is not here  # Django's own: one cache object per thread
+        assert there[0]._cache is here._cache
+        assert there[0].circuit is here.circuit
+        assert here.get("anything") is None  # Redis is not there: the shared circuit opens
+        assert there[0].circuit.is_open
+
+
+def connections_received(counter) -> int:
+    return counter.info("stats")["total_connections_received"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asgi_requests_reuse_the_processes_redis_connections(own_redis):
+    """Through Django's ASGI handler (each request in its own context), twenty requests that use
+    the cache open no new connection to Redis after the first."""
+    import asyncio
+
+    from django.test import AsyncClient
+
+    async def twenty_requests() -> list[str]:
+        # Run from an event loop of its own, as a server does: no outer synchronous thread, so
+        # each request's synchronous code runs in a thread of its own.
+        client = AsyncClient()
+        return [(await client.get("/readyz")).json()["cache"] for _ in range(20)]
+
+    import redis
+
+    counter = redis.Redis(port=REDIS_PORT)
+    with override_settings(CACHES=resilient_cache(f"redis://127.0.0.1:{REDIS_PORT}/0")):
+        assert asyncio.run(twenty_requests()) == ["ok"] * 20
+        before = connections_received(counter)
+        assert asyncio.run(twenty_requests()) == ["ok"] * 20
+        assert connections_received(counter) == before
