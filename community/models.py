@@ -233,6 +233,9 @@ class BrandPage(ViewRestrictionsMixin, CachedPageMixin, Page):
     """The brand's permanent community in the page tree: its contests (and boards) live under
     it, stay there after they end, and its staff group may edit only this branch."""
 
+    # Joined when the page is routed to (cms HomePage.route): every view of the page reads them.
+    route_select_related = ("brand",)
+
     page_cache_tags = (LISTINGS,)
 
     brand = models.OneToOneField(

@@ -70,6 +70,9 @@ SCORE_PRIOR_MEAN = 3.0
 class ContestPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """A design contest: a brief, a prize, dates, and the gallery of approved entries."""
 
+    # Joined when the page is routed to (cms HomePage.route): every view of the page reads them.
+    route_select_related = ("brand", "hero_image", "result")
+
     brand = models.ForeignKey(
         "community.Brand",
         on_delete=models.PROTECT,

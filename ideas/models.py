@@ -83,6 +83,9 @@ class IdeasBoardPage(ViewRestrictionsMixin, RoutablePageMixin, Page):
     """A brand's board ("What should we bring back?"): categories, a support goal, an
     optional deadline and optional stages."""
 
+    # Joined when the page is routed to (cms HomePage.route): every view of the page reads them.
+    route_select_related = ("brand", "hero_image")
+
     brand = models.ForeignKey(
         "community.Brand",
         on_delete=models.PROTECT,

@@ -84,6 +84,10 @@ def test_a_contest_is_routed_in_two_page_queries(tree, django_assert_num_queries
     with django_assert_num_queries(2):  # the pages on the path, then the contest itself
         result = home.route(RequestFactory().get("/"), components)
     assert result.page.pk == tree["contest"].pk
+    with django_assert_num_queries(0):  # joined: ContestPage.route_select_related
+        assert result.page.brand == tree["contest"].brand
+        assert result.page.results_announced_at is None
+        assert result.page.get_parent().pk == tree["brand"].pk  # kept from the walk
 
 
 def test_pages_over_http(tree):

@@ -234,10 +234,11 @@ class TestQueriesDoNotGrow:
 # admin, are asked once, then kept in the cache (no query; community/versioned.py): -2 for view
 # restrictions (the path's pages, their restrictions), -2 for the admin link (the member's and
 # their groups' permissions). The Wagtail site and its home page come from the cache too
-# (community/sites.py): -2 (the site, the home page as its specific page).
-GALLERY_QUERIES = 15
+# (community/sites.py): -2 (the site, the home page as its specific page). The contest comes
+# with its brand and its result joined (ContestPage.route_select_related): -2.
+GALLERY_QUERIES = 13
 # The entry page asks the member's permissions anyway (visible_to: moderators see pending ones).
-ENTRY_QUERIES = 16
+ENTRY_QUERIES = 14
 API_QUERIES = 7
 
 
