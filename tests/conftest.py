@@ -10,7 +10,22 @@ from tests import factories
 
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests (row locks, real concurrency) are deselected on SQLite, and the
-    run says so; CI runs the suite on both databases."""
+    run says so; CI runs the suite on both databases.
+
+    A transactional test must also ask for `serialized_rollback`: the flush after it empties
+    every table, and without the migrations' rows (content types, home page, groups) restored
+    the next serialized test fails to load them and other tests miss them."""
+    unserialized = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if unserialized:
+        raise pytest.UsageError(
+            "transaction=True without serialized_rollback=True: " + ", ".join(unserialized)
+        )
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     kept, dropped = [], []

@@ -143,6 +143,8 @@ else:
     else:  # DB_POOL_MAX=0: no pool, a connection per request (or CONN_MAX_AGE under WSGI)
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Requests a web worker process runs at once (config/asgi_handler.py); 0: no bound.
+WEB_REQUEST_SLOTS = env.int("WEB_REQUEST_SLOTS", default=2)
 
 # Redis, when given, backs the channel layer and the cache (shared by all workers). It is optional
 # at run time: while it is down or frozen the cache answers misses after a short timeout and then

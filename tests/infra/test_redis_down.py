@@ -203,7 +203,7 @@ def connections_received(counter) -> int:
     return counter.info("stats")["total_connections_received"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_asgi_requests_reuse_the_processes_redis_connections(own_redis):
     """Through Django's ASGI handler (each request in its own context), twenty requests that use
     the cache open no new connection to Redis after the first."""
