@@ -463,7 +463,10 @@ def _vote_state(request, entry: Entry, changed: bool) -> dict:
 
 
 def _public_entry(entry_id: int) -> Entry:
-    return get_object_or_404(Entry.objects.public().select_related("contest"), pk=entry_id)
+    # the contest's result decides its phase: joined, not asked for after
+    return get_object_or_404(
+        Entry.objects.public().select_related("contest", "contest__result"), pk=entry_id
+    )
 
 
 @router.post(

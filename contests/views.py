@@ -425,9 +425,8 @@ def vote(request, contest: ContestPage, entry_id: int):
     if not request.user.is_authenticated:
         login = redirect_to_login(entry_url)
         return htmx.client_redirect(login.url) if htmx.is_htmx(request) else login
-    entry = get_object_or_404(
-        Entry.objects.public().select_related("contest"), pk=entry_id, contest=contest
-    )
+    entry = get_object_or_404(Entry.objects.public(), pk=entry_id, contest=contest)
+    entry.contest = contest  # as routed: its result (for the phase) is joined already
     with htmx.attempt(request) as outcome:
         if request.POST.get("action") == "withdraw":
             services.withdraw_vote(entry, voter=request.user)

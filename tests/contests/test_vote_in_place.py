@@ -208,3 +208,16 @@ def test_htmx_runs_from_our_files_without_eval(entry, member_client):
     assert '"includeIndicatorStyles": false' in html
     assert "hx-on" not in html and "hx-vars" not in html and "js:" not in html
     assert f'hx-post="{entry.get_absolute_url()}vote/"' in html
+
+
+def test_a_vote_reads_the_contest_once_as_routed(entry, member_client):
+    """The vote's entry takes the routed contest (its result joined) rather than loading the
+    contest again and then its result for the phase."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert card_post(member_client, entry).status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [q for q in sql if q.startswith('SELECT "contests_contestresult"')], sql
+    assert Vote.objects.filter(entry=entry).count() == 1
