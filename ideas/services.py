@@ -155,7 +155,7 @@ def edit_idea(
     cleaned = _clean_image(image)
     try:
         with transaction.atomic():
-            row = Idea.objects.select_for_update().get(pk=idea.pk)
+            row = Idea.objects.select_for_update(no_key=True).get(pk=idea.pk)
             version = row.get_latest_revision_as_object()  # builds on a pending edit, if any
             version.title, version.description, version.category = title, description, category
             if cleaned is not None:
@@ -415,7 +415,9 @@ def _clean_answer(answer: str, *, required: bool = True) -> str:
 
 
 def _lock_public(idea: Idea) -> Idea:
-    locked = Idea.objects.select_for_update().select_related("board__brand").get(pk=idea.pk)
+    locked = (
+        Idea.objects.select_for_update(no_key=True).select_related("board__brand").get(pk=idea.pk)
+    )
     if not locked.live:
         raise Conflict(_("Only approved ideas can be answered."))
     return locked
@@ -576,9 +578,12 @@ def merge_ideas(source: Idea, *, into: Idea, actor: User, answer: str = "") -> I
         raise InvalidInput(_("Ideas can be merged only within one board."), field="into")
     answer = _clean_answer(answer, required=False)
     # Lock both rows in a fixed order: two merges of the same pair cannot deadlock or cross.
+    # Every lock on an idea is FOR NO KEY UPDATE (no idea's key changes): a support committing
+    # meanwhile checks its foreign key with a KEY SHARE lock on the idea, which FOR UPDATE would
+    # block while the merge waits on that support's row, a deadlock.
     locked = {
         i.pk: i
-        for i in Idea.objects.select_for_update()
+        for i in Idea.objects.select_for_update(no_key=True)
         .select_related("board__brand")
         .filter(pk__in=[source.pk, into.pk])
         .order_by("pk")

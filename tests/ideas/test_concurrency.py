@@ -59,3 +59,48 @@ def test_merge_with_overlapping_supporters_while_they_support():
     assert sorted(rows) == sorted(expected)  # everyone once, nobody twice
     assert services.support_count(target) == 10
     assert not Support.objects.filter(idea=source).exists()
+
+
+def test_a_support_committing_while_a_merge_waits_on_it_does_not_deadlock():
+    """The interleaving CI once met by chance, made on purpose: a member's support of the target
+    is inserted, not yet committed; the merge moves the same member's support of the duplicate
+    onto the target and waits on that row; then the support commits. Its foreign-key check
+    locks the target idea (KEY SHARE) at the commit: the merge's lock on the idea must not
+    conflict with it (FOR NO KEY UPDATE), or PostgreSQL aborts one of them as a deadlock."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    board = factories.make_board(goal=1000)
+    staff = factories.brand_staff(board.brand)
+    target = factories.make_idea(board, title="Target")
+    source = factories.make_idea(board, title="Duplicate")
+    member = factories.UserFactory()
+    services.support_idea(source, member=member)
+    inserted, failures = threading.Event(), []
+
+    def support_and_commit_late():
+        try:
+            with transaction.atomic():
+                Support.objects.create(idea=target, member=member)
+                inserted.set()
+                time.sleep(1.5)  # the merge is waiting on this row meanwhile
+        except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+            failures.append(error)
+            inserted.set()
+        finally:
+            connection.close()
+
+    supporter = threading.Thread(target=support_and_commit_late)
+    supporter.start()
+    assert inserted.wait(10)
+    try:
+        merged = services.merge_ideas(source, into=target, actor=staff)
+    finally:
+        supporter.join(30)
+    assert failures == []
+    assert merged.pk == target.pk
+    assert list(Support.objects.filter(idea=target).values_list("member_id", flat=True)) == [
+        member.pk
+    ]
