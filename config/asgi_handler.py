@@ -9,13 +9,14 @@ synchronous anyway, and so are the views: here the whole synchronous chain runs 
 exactly as Django's WSGI handler runs it. Reading the request and sending the response stay
 asynchronous (Django's), and so does everything channels does for WebSockets.
 
-At most WEB_REQUEST_SLOTS requests of a worker process run their synchronous part at once; the
-others wait in the event loop. Each runs in a thread of its own, and a dozen threads taking turns
-at one interpreter lock cost more CPU per request than they save (README, "Production").
-WebSockets and the sending of responses do not take a slot.
+At most WEB_REQUEST_SLOTS requests of a worker process (of its event loop) run their
+synchronous part at once; the others wait in the event loop. Each runs in a thread of its own,
+and a dozen threads taking turns at one interpreter lock cost more CPU per request than they
+save (README, "Production"). WebSockets and the sending of responses do not take a slot.
 """
 
 import asyncio
+import weakref
 
 import django
 from asgiref.sync import sync_to_async
@@ -26,17 +27,23 @@ from django.core.handlers.asgi import ASGIHandler
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self, slots: int | None = None):
         super().__init__()
-        slots = settings.WEB_REQUEST_SLOTS if slots is None else slots
-        self.slots = asyncio.Semaphore(slots) if slots > 0 else None
+        self.slot_count = settings.WEB_REQUEST_SLOTS if slots is None else slots
+        # One semaphore per event loop (a semaphore belongs to the loop it first waited in): a
+        # worker process has one; tests and embedded servers may run several in turn.
+        self._slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request):
         respond = sync_to_async(self.get_response, thread_sensitive=True)
-        if self.slots is None:
+        if self.slot_count <= 0:
             return await respond(request)
-        async with self.slots:
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots[loop] = asyncio.Semaphore(self.slot_count)
+        async with slots:
             return await respond(request)
 
 

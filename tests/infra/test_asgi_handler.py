@@ -116,3 +116,18 @@ def test_at_most_slots_requests_run_at_once(slots, most):
     answers = asyncio.run(three_at_once())
     assert [status for status, _body in answers] == [200, 200, 200]
     assert _running["most"] == most
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_one_handler_serves_one_event_loop_after_another():
+    """A test's embedded server (or a server with several loops) runs the same application
+    object in another event loop: requests that must wait for a slot there wait, not fail."""
+    handler = SyncChainASGIHandler(slots=1)
+
+    async def three_at_once():
+        return await asyncio.gather(*(get(handler, "/slow") for _ in range(3)))
+
+    for _loop in range(2):
+        _running.update(now=0, most=0)
+        assert [status for status, _body in asyncio.run(three_at_once())] == [200] * 3
+        assert _running["most"] == 1
