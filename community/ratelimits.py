@@ -25,6 +25,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.resilient_cache import add_and_incr_many
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -78,20 +80,21 @@ def check_rate(key, action: str, *, cost: int = 1) -> None:
     """Count `cost` attempts of `action` by `key` (a user, or a client address from
     `client_ip`) and raise `RateLimited` once any of the action's rates is exceeded.
 
-    Fixed windows per rate: one counter per window, created with `add` and raised with
-    `incr`, both atomic on Redis, so concurrent workers never lose a count."""
+    Fixed windows per rate: one counter per window, created at 0 unless it exists and raised,
+    both atomic on Redis, so concurrent workers never lose a count."""
     rates = parse_rates(getattr(settings, "COCREO_RATE_LIMITS", {}).get(action, ""))
+    if not rates:
+        return
     now = time.time()
-    for rate in rates:
-        window = int(now // rate.seconds)
-        cache_key = f"rl:{action}:{rate.amount}/{rate.seconds}:{_who(key)}:{window}"
-        cache.add(cache_key, 0, timeout=rate.seconds + 1)
-        try:
-            used = cache.incr(cache_key, cost)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, cost, timeout=rate.seconds + 1)
-            used = cost
-        if used > rate.amount:
+    windows = {
+        f"rl:{action}:{rate.amount}/{rate.seconds}:{_who(key)}:{int(now // rate.seconds)}": rate
+        for rate in rates
+    }
+    # Every rate's counter in one round trip to Redis (a vote has two: per minute and per hour).
+    used = add_and_incr_many(cache, {k: rate.seconds + 1 for k, rate in windows.items()}, cost)
+    for cache_key, rate in windows.items():
+        if used[cache_key] > rate.amount:
+            window = int(now // rate.seconds)
             raise RateLimited(action, math.ceil((window + 1) * rate.seconds - now))
 
 

@@ -99,18 +99,46 @@ class ResilientRedisCache(RedisCache):
     def _call(self, keys, name: str, down_value, *args, **kwargs):
         """Run RedisCache.<name>; when Redis is unavailable answer `down_value` (or use the
         local fallback for rate-limit keys)."""
+        return self._guarded(
+            keys, getattr(super(), name), getattr(self._fallback, name), down_value, *args, **kwargs
+        )
+
+    def _guarded(self, keys, redis_op, fallback_op, down_value, *args, **kwargs):
         fallback = self._uses_fallback(keys)
         if self.circuit.allow():
             try:
-                result = getattr(super(), name)(*args, **kwargs)
+                result = redis_op(*args, **kwargs)
             except REDIS_ERRORS as error:
                 self.circuit.failure(error)
             else:
                 self.circuit.success()
                 return result
         if fallback:
-            return getattr(self._fallback, name)(*args, **kwargs)
+            return fallback_op(*args, **kwargs)
         return down_value() if callable(down_value) else down_value
+
+    def add_and_incr_many(self, counters: dict, delta: int, version=None) -> dict:
+        """Raise each counter (key → timeout in seconds) by `delta`, creating it at 0 with its
+        timeout unless it exists, in one round trip to Redis; the new values. While Redis is
+        unavailable every counter answers `delta` (nothing is counted), as `incr` would."""
+        return self._guarded(
+            list(counters),
+            self._redis_counters,
+            lambda *args: add_and_incr_many(self._fallback, *args),
+            lambda: dict.fromkeys(counters, delta),
+            counters,
+            delta,
+            version,
+        )
+
+    def _redis_counters(self, counters: dict, delta: int, version=None) -> dict:
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key, timeout in counters.items():
+            redis_key = self.make_and_validate_key(key, version=version)
+            pipe.set(redis_key, 0, ex=int(timeout), nx=True)  # ints are stored as such
+            pipe.incrby(redis_key, delta)
+        values = pipe.execute()[1::2]
+        return {key: int(value) for key, value in zip(counters, values, strict=True)}
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         # True while down: callers that use add() as a lock (allauth) go on rather than wait.
@@ -154,3 +182,20 @@ class ResilientRedisCache(RedisCache):
     def ping(self) -> None:
         """Raise unless Redis answers now (for /readyz; bypasses the circuit)."""
         self._cache.get_client(write=True).ping()
+
+
+def add_and_incr_many(cache, counters: dict, delta: int, version=None) -> dict:
+    """Counters on any Django cache (see ResilientRedisCache.add_and_incr_many): one round trip
+    on the Redis cache; elsewhere `add` then `incr`, each atomic on its backend."""
+    counted = getattr(cache, "add_and_incr_many", None)  # `cache` may be Django's proxy
+    if counted is not None:
+        return counted(counters, delta, version)
+    values = {}
+    for key, timeout in counters.items():
+        cache.add(key, 0, timeout=timeout, version=version)
+        try:
+            values[key] = cache.incr(key, delta, version=version)
+        except ValueError:  # expired between add and incr
+            cache.add(key, delta, timeout=timeout, version=version)
+            values[key] = delta
+    return values
