@@ -1,3 +1,5 @@
+from functools import cache
+
 from community.models import Notification
 from community.rules import can_open_admin
 
@@ -17,4 +19,5 @@ def admin_link(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"can_open_admin": lambda: can_open_admin(user)}
+    # Asked twice by the page (the link, the userbar): answered once.
+    return {"can_open_admin": cache(lambda: can_open_admin(user))}

@@ -86,3 +86,15 @@ def test_django_answers_when_the_cache_is_down(settings):
     assert not shows_admin_link(client)
     member.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     assert shows_admin_link(client)
+
+
+def test_a_page_asks_for_the_answer_once(monkeypatch):
+    """The link and the userbar both ask; the answer is read from the cache once per page."""
+    from community.rules import ADMIN_ACCESS
+
+    client = client_for(factories.UserFactory())
+    asked = []
+    original = ADMIN_ACCESS.get
+    monkeypatch.setattr(ADMIN_ACCESS, "get", lambda *args: asked.append(args[0]) or original(*args))
+    assert not shows_admin_link(client)
+    assert len(asked) == 1
