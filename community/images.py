@@ -129,13 +129,10 @@ def private_image_response(name: str | None, size: str, *, public: bool):
 
     if not name:
         raise Http404
-    if size == "original":
-        path = name
-    elif size in {str(width) for width in RENDITION_WIDTHS}:
-        path = get_rendition(name, int(size))
-    else:
+    if size != "original" and size not in {str(width) for width in RENDITION_WIDTHS}:
         raise Http404
-    try:
+    try:  # an original missing from storage is a missing image, not a server error
+        path = name if size == "original" else get_rendition(name, int(size))
         handle = private_storage().open(path, "rb")
     except FileNotFoundError:
         raise Http404 from None

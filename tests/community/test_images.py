@@ -61,3 +61,18 @@ def test_renditions_are_webp_and_cached():
         image = Image.open(handle)
         assert (image.format, image.size) == ("WEBP", (400, 200))
     assert get_rendition(name, 400) == rendition
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("width", [None, 400, 800])
+def test_an_entry_image_missing_from_storage_answers_404(client, width):
+    """An approved entry whose file is gone (a storage restored from an older backup, a file
+    removed by hand) answers 404 at every size, not a server error."""
+    from tests import factories
+
+    entry = factories.make_entry(factories.make_contest("voting"))
+    url = entry.image_url(width)
+    assert client.get(url).status_code == 200
+    private_storage().delete(entry.image.name)
+    private_storage().delete(f"renditions/{entry.image.name.rsplit('.', 1)[0]}-w{width}.webp")
+    assert client.get(url).status_code == 404
