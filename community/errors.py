@@ -3,6 +3,8 @@
 Views show the message; the API maps each kind to its HTTP status.
 """
 
+from collections.abc import Callable
+
 from django.utils.functional import Promise
 
 
@@ -37,3 +39,18 @@ class Conflict(ActionRefused):
 
 class NotFound(ActionRefused):
     status = 404
+
+
+def refusal_of(check: Callable[..., object], *args) -> ActionRefused | None:
+    """The refusal `check(*args)` raises, or None: for pages that show why an action is not
+    open to the member before they try it."""
+    try:
+        check(*args)
+    except ActionRefused as refused:
+        return refused
+    return None
+
+
+def refusal_message(check: Callable[..., object], *args) -> str | None:
+    refused = refusal_of(check, *args)
+    return refused.message if refused else None

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from community import htmx, page_cache
 from community.bounds import parse_id
-from community.errors import ActionRefused, InvalidInput
+from community.errors import ActionRefused, InvalidInput, refusal_message, refusal_of
 from community.images import private_image_response
 from community.network import client_network
 from community.ratelimits import RateLimited, keep_form
@@ -34,19 +34,6 @@ from contests.models import (
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
 GALLERY_PAGE_SIZE = 24
-
-
-def _refused(check, *args) -> ActionRefused | None:
-    try:
-        check(*args)
-    except ActionRefused as refused:
-        return refused
-    return None
-
-
-def _refusal(check, *args) -> str | None:
-    refused = _refused(check, *args)
-    return refused.message if refused else None
 
 
 def _countdown(contest: ContestPage, now) -> dict | None:
@@ -143,7 +130,7 @@ def contest_gallery(request, contest: ContestPage):
             else None,
             "submissions_open": contest.submissions_open_at_moment(now),
             "results_public": phase in (Phase.RESULTS, Phase.ARCHIVED),
-            "submit_refusal": _refusal(rules.check_can_submit, request.user, contest, now)
+            "submit_refusal": refusal_message(rules.check_can_submit, request.user, contest, now)
             if request.user.is_authenticated
             else None,
         },
@@ -182,7 +169,7 @@ def submit_entry(request, contest: ContestPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = EntryForm(request.POST or None, request.FILES or None, contest=contest)
-    refused = _refused(rules.check_can_submit, request.user, contest)
+    refused = refusal_of(rules.check_can_submit, request.user, contest)
     refusal = refused.message if refused else None
     status = 200
     if request.method == "POST":
@@ -248,7 +235,7 @@ def edit_entry(request, contest: ContestPage, entry_id: int):
         "tags": ", ".join(sorted(current.tags.names())),
     }
     form = EntryEditForm(request.POST or None, request.FILES or None, initial=initial)
-    refused = _refused(rules.check_submissions_open, contest)
+    refused = refusal_of(rules.check_submissions_open, contest)
     refusal = refused.message if refused else None
     status = 200
     if request.method == "POST":
@@ -366,7 +353,7 @@ def _entry_vote_context(request, contest: ContestPage, entry: Entry) -> dict:
         if contest.voting_method == VotingMethod.SCORE and contest.totals_public_at(now)
         else None,
         "votes_left": services.votes_left(contest, user) if phase == Phase.VOTING else None,
-        "vote_refusal": _refusal(rules.check_can_vote, user, entry)
+        "vote_refusal": refusal_message(rules.check_can_vote, user, entry)
         if user.is_authenticated and entry.live
         else None,
         "is_own": user.is_authenticated and entry.author_id == user.pk,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from community import htmx, page_cache
-from community.errors import ActionRefused, Conflict, InvalidInput
+from community.errors import ActionRefused, Conflict, InvalidInput, refusal_message, refusal_of
 from community.images import private_image_response
 from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
@@ -54,19 +54,6 @@ SORT_LABELS = {
 }
 # What the board's status filter offers (merged ideas live at their target's address).
 FILTER_STATUSES = tuple(s for s in IdeaStatus if s != IdeaStatus.MERGED)
-
-
-def _refused(check, *args) -> ActionRefused | None:
-    try:
-        check(*args)
-    except ActionRefused as refused:
-        return refused
-    return None
-
-
-def _refusal(check, *args) -> str | None:
-    refused = _refused(check, *args)
-    return refused.message if refused else None
 
 
 def _next_url(request, fallback: str) -> str:
@@ -172,7 +159,7 @@ def board(request, board: IdeasBoardPage):
             "own_pending": own_pending,
             "following": following,
             "board_open": board.is_open_at(now),
-            "post_refusal": _refusal(rules.check_can_post, user, board, now)
+            "post_refusal": refusal_message(rules.check_can_post, user, board, now)
             if user.is_authenticated
             else None,
             "can_manage": rules.can_manage_board(user, board),
@@ -274,7 +261,7 @@ def new_idea(request, board: IdeasBoardPage):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = IdeaForm(request.POST or None, request.FILES or None, board=board)
-    refused = _refused(rules.check_can_post, request.user, board)
+    refused = refusal_of(rules.check_can_post, request.user, board)
     refusal = refused.message if refused else None
     status = 200
     if request.method == "POST":
@@ -322,7 +309,7 @@ def _edit(request, board: IdeasBoardPage, idea: Idea):
     refused = (
         Conflict(_("This idea was merged into another one and cannot change."))
         if idea.status == IdeaStatus.MERGED
-        else _refused(rules.check_board_open, board)
+        else refusal_of(rules.check_board_open, board)
     )
     refusal = refused.message if refused else None
     status = 200
@@ -458,7 +445,7 @@ def _support_state(user, idea: Idea, now) -> dict:
         state["has_supported"] = Support.objects.filter(idea=idea, member=user).exists()
         state["following"] = IdeaFollow.objects.filter(idea=idea, user=user).exists()
         if idea.live and idea.author_id != user.pk and not state["has_supported"]:
-            state["support_refusal"] = _refusal(rules.check_can_support, user, idea, now)
+            state["support_refusal"] = refusal_message(rules.check_can_support, user, idea, now)
     return state
 
 
