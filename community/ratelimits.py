@@ -86,15 +86,15 @@ def check_rate(key, action: str, *, cost: int = 1) -> None:
     if not rates:
         return
     now = time.time()
-    windows = {
-        f"rl:{action}:{rate.amount}/{rate.seconds}:{_who(key)}:{int(now // rate.seconds)}": rate
-        for rate in rates
-    }
+    windows = {}  # counter key -> (rate, the window it counts)
+    for rate in rates:
+        window = int(now // rate.seconds)
+        windows[f"rl:{action}:{rate.amount}/{rate.seconds}:{_who(key)}:{window}"] = (rate, window)
     # Every rate's counter in one round trip to Redis (a vote has two: per minute and per hour).
-    used = add_and_incr_many(cache, {k: rate.seconds + 1 for k, rate in windows.items()}, cost)
-    for cache_key, rate in windows.items():
+    timeouts = {k: rate.seconds + 1 for k, (rate, _window) in windows.items()}
+    used = add_and_incr_many(cache, timeouts, cost)
+    for cache_key, (rate, window) in windows.items():
         if used[cache_key] > rate.amount:
-            window = int(now // rate.seconds)
             raise RateLimited(action, math.ceil((window + 1) * rate.seconds - now))
 
 
