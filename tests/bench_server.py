@@ -532,13 +532,15 @@ def python_load(
 
 
 def measure(server: Server, setup: Setup, name: str, run, **extra) -> dict:
+    """One row: once the server is idle (`Server.settle`), `run()` with the sampler on."""
+    waited = server.settle()
     sampler = Sampler(server, setup)
     sampler.start()
     try:
         result = run()
     finally:
         figures = sampler.finish()
-    return {"name": name, **result, **figures, **extra}
+    return {"name": name, **result, **figures, "settled_s": waited, **extra}
 
 
 # Upload and WebSocket -------------------------------------------------------------------------
@@ -684,7 +686,6 @@ def bench_server(
             clients = own[0] if own else connections
             cookie = {"member": setup.member_cookie, "moderator": setup.moderator_cookie}.get(who)
             headers = [f"Cookie: {cookie}"] if cookie else []
-            waited = server.settle()
             # Warm every worker (imports, templates, caches) before the timed run.
             if warmup and load == "python":
                 python_load(base + path, connections=4, duration=warmup, headers=headers)
@@ -700,11 +701,9 @@ def bench_server(
                         if load == "python"
                         else wrk(base + p, common, connections=c, duration=duration, headers=h)
                     ),
-                    settled_s=waited,
                 )
             )
         if setup.votes:
-            waited = server.settle()
             rows.append(
                 measure(
                     server,
@@ -721,7 +720,6 @@ def bench_server(
                         if load == "python"
                         else wrk(base + "/", votes, connections=connections, duration=duration)
                     ),
-                    settled_s=waited,
                 )
             )
         bare = rows[0]["rps"] or 0.001
@@ -907,7 +905,7 @@ def format_report(report: dict) -> str:
                 f" {r['p99_ms']:>8.1f} {r['errors']:>6} {r['s4xx']:>5}"
                 f" {r['peak_pg_connections']:>7}"
                 f" {r['rss_max_process_mib']:>8}/{r['rss_total_mib']:<8}"
-                f" {r.get('settled_s', 0):>12}"
+                f" {r['settled_s']:>12}"
             )
         u = s["upload"]
         if u:
