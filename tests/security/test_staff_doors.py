@@ -204,3 +204,24 @@ def test_staff_cannot_remove_their_last_authenticator():
     member = factories.UserFactory()
     give_totp(member)
     assert adapter.can_delete_authenticator(Authenticator.objects.get(user=member))
+
+
+@pytest.mark.django_db
+def test_a_code_typed_at_the_end_of_its_period_is_the_next_one(monkeypatch):
+    """The test helper types a code the server will still accept: at the last second of a
+    period it waits for the next code (the server accepts only the current period's)."""
+    import time
+
+    import time_machine
+
+    user = factories.moderator()
+    secret = give_totp(user)
+    period_end = (int(time.time()) // 30 + 1) * 30
+    with time_machine.travel(period_end - 1, tick=False) as clock:
+        monkeypatch.setattr(time, "sleep", lambda seconds: clock.shift(seconds))
+        code = totp_code(secret)
+        assert time.time() >= period_end  # it waited for the next period
+        client = Client()
+        password_login(client, user.email, next="/admin/")
+        response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302 and signed_in_user_id(client) == str(user.pk)
