@@ -15,7 +15,7 @@ from community.images import private_image_response
 from community.network import client_network
 from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
-from contests import gallery, rules, services
+from contests import cards, gallery, rules, services
 from contests.forms import EntryEditForm, EntryForm
 from contests.models import (
     MAX_IMAGES_PER_ENTRY,
@@ -83,7 +83,7 @@ def contest_gallery(request, contest: ContestPage):
         gallery.attach_vote_counts(list(page.object_list), contest, now), contest
     )
     params = {k: v for k, v in (("sort", request.GET.get("sort", "")), ("q", query)) if v}
-    voted_ids: set[int] = set()
+    my_votes: dict[int, str] = {}  # entry id → the member's vote's status
     own_submissions = []
     if request.user.is_authenticated:
         my_votes = dict(
@@ -91,9 +91,6 @@ def contest_gallery(request, contest: ContestPage):
                 "entry_id", "status"
             )
         )
-        voted_ids = set(my_votes)
-        for entry in page:
-            entry.vote_held = my_votes.get(entry.pk) == VoteStatus.HELD
         own_submissions = list(
             Entry.objects.filter(contest=contest, author=request.user, live=False).order_by(
                 "-created_at"
@@ -104,18 +101,32 @@ def contest_gallery(request, contest: ContestPage):
         if phase in (Phase.RESULTS, Phase.ARCHIVED)
         else []
     )
+    card_page = cards.card_page(
+        request,
+        can_vote=phase == Phase.VOTING,
+        scoring=contest.voting_method == VotingMethod.SCORE,
+        totals_public=contest.totals_public_at(now),
+        next_path=request.get_full_path(),
+    )
     return contest.render(
         request,
         context_overrides={
             "phase": phase,
+            "cards": [
+                cards.entry_card(
+                    entry,
+                    card_page,
+                    voted=entry.pk in my_votes,
+                    held=my_votes.get(entry.pk) == VoteStatus.HELD,
+                )
+                for entry in page
+            ],
             "countdown": _countdown(contest, now),
             "entries_page": page,
             "sort": sort,
             "sorts": [(key, gallery.SORT_LABELS[key]) for key in gallery.sorts_for(contest, now)],
             "query": query,
             "page_query": urlencode(params) + "&" if params else "",
-            "next_path": request.get_full_path(),  # once, not per card
-            "voted_ids": voted_ids,
             "own_submissions": own_submissions,
             "awards": awards,
             # The approved idea this contest was opened from, if any (the ideas app's relation).
@@ -373,21 +384,28 @@ def _vote_fragment(request, contest: ContestPage, entry_id: int, outcome: htmx.O
         now = timezone.now()
         vote = Vote.objects.filter(entry=entry, voter=request.user).first()
         phase = contest.phase_at(now)
+        gallery.attach_card_urls([entry], contest)
+        card_page = cards.card_page(
+            request,
+            can_vote=phase == Phase.VOTING,
+            scoring=contest.voting_method == VotingMethod.SCORE,
+            totals_public=contest.totals_public_at(now),
+            next_path=_same_site_path(request, contest.url).split("#")[0],
+        )
         context = {
-            "entry": entry,
-            "page": contest,
-            "can_vote": phase == Phase.VOTING,
-            "scoring": contest.voting_method == VotingMethod.SCORE,
-            "totals_public": contest.totals_public_at(now),
-            "voted": vote is not None,
-            "held": vote is not None and vote.status == VoteStatus.HELD,
+            "card": cards.vote_card(
+                entry,
+                card_page,
+                voted=vote is not None,
+                held=vote is not None and vote.status == VoteStatus.HELD,
+                error=outcome.error or "",
+                message=outcome.message or "",
+            ),
             "votes_left": services.votes_left(contest, request.user)
             if phase == Phase.VOTING
             else None,
             "oob": True,
-            "next_path": _same_site_path(request, contest.url).split("#")[0],
         }
-        gallery.attach_card_urls([entry], contest)
         template = "contests/includes/vote_card.html"
     else:
         context = _entry_vote_context(request, contest, entry)
