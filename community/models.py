@@ -10,9 +10,17 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from community.i18n import translated_search_fields
-from community.page_cache import LISTINGS, CachedPageMixin, valid_until_next_boundary
+from community.page_cache import (
+    LISTINGS,
+    SITE,
+    CachedPageMixin,
+    invalidate,
+    valid_until_next_boundary,
+)
 from community.theming import DEFAULT_TYPEFACE, Typeface, validate_readable_background
 from community.view_restrictions import ViewRestrictionsMixin
+
+PUBLIC_NAME_FIELDS = ("username", "name_held_at", "erased_at")
 
 
 class User(AbstractUser):
@@ -47,6 +55,18 @@ class User(AbstractUser):
 
         check_member_names(self)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_public_name = user._public_name_state()
+        return user
+
+    def _public_name_state(self) -> tuple | None:
+        """What `public_name` depends on, as loaded (None if a field was not loaded)."""
+        if any(name not in self.__dict__ for name in PUBLIC_NAME_FIELDS):
+            return None
+        return (self.username, self.name_held_at is None, self.erased_at is None)
+
     def save(self, *args, **kwargs):
         if self.name_held_at is not None and self.pk is not None:
             from community.names import names_pass
@@ -56,6 +76,11 @@ class User(AbstractUser):
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "name_held_at"}
         super().save(*args, **kwargs)
+        loaded = getattr(self, "_loaded_public_name", None)
+        if loaded is not None and loaded != self._public_name_state():
+            # Pages shared by every viewer show members' public names (bylines): stale now.
+            invalidate(SITE)
+        self._loaded_public_name = self._public_name_state()
 
     @property
     def public_name(self) -> str:

@@ -28,6 +28,7 @@ from community.forms import BrandScopedPageForm
 from community.i18n import translated_search_fields
 from community.images import private_storage
 from community.view_restrictions import ViewRestrictionsMixin
+from contests.models import contest_tag
 from moderation.models import ModeratedModel, ModeratedQuerySet, Suspension
 
 TRENDING_DAYS = 7
@@ -408,8 +409,12 @@ class Idea(index.Indexed, ModeratedModel):
         return self.status in SUPPORTABLE_STATUSES
 
     def page_cache_tags(self) -> list[str]:
-        """An idea shows on its own page and in its board's lists and roadmap."""
-        return [idea_tag(self.pk), board_tag(self.board_id)]
+        """An idea shows on its own page and in its board's lists and roadmap, and on the
+        page of the contest opened from it."""
+        tags = [idea_tag(self.pk), board_tag(self.board_id)]
+        if self.contest_id:
+            tags.append(contest_tag(self.contest_id))
+        return tags
 
     def next_boundary(self, now: datetime, stages=None) -> datetime | None:
         """When the idea's page changes by itself: its stage's deadline (it then shows as

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import page_cache
 from community.names import NAME_FIELDS, name_problems
 from community.notifications import notify_many
 from community.rules import MODERATORS_GROUP
@@ -38,9 +39,10 @@ def screen_existing_names() -> list:
     end the holds of names that pass now (a term was removed); returns the members held now."""
     from moderation.services import log
 
+    released = 0
     for user in User.objects.filter(name_held_at__isnull=False).only("pk", *NAME_FIELDS):
         if not problems_in_names(user):
-            User.objects.filter(pk=user.pk).update(name_held_at=None)
+            released += User.objects.filter(pk=user.pk).update(name_held_at=None)
     candidates = User.objects.filter(erased_at__isnull=True, name_held_at__isnull=True).only(
         "pk", *NAME_FIELDS
     )
@@ -69,6 +71,9 @@ def screen_existing_names() -> list:
                 summary=_("Name held: %(name)s") % {"name": user.username},
                 reason=", ".join(terms),
             )
+        if held or released:
+            # Bylines on pages shared by every viewer show the public names: stale now.
+            page_cache.invalidate(page_cache.SITE)
         if held:
             moderators = User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
             notify_many(
