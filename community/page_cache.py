@@ -159,6 +159,42 @@ def forbid(request) -> None:
     request._page_cache_forbidden = True
 
 
+# Values every viewer shares -------------------------------------------------------------------
+def shared_value(key: str, tags: Iterable[str], compute: Callable[[], object]):
+    """A value that is the same for every viewer, signed in or not (a gallery page's public
+    entries, say), cached like a page: under the generations of `tags` (and SITE) read before
+    `compute()` runs, so an event during the computation leaves the stored copy stale, and for
+    `PAGE_CACHE_SECONDS` at most. One round trip when current. `key` must name everything the
+    value depends on besides the tags (page, order, language, phase); values must pickle.
+    Without the page cache, or when the cache fails, `compute()` answers."""
+    if not enabled():
+        return compute()
+    tags = tuple(dict.fromkeys((SITE, *tags)))
+    generation_keys = {_generation_key(tag): tag for tag in tags}
+    value_key = f"{settings.PAGE_CACHE_PREFIX}:shared:{hashlib.sha256(key.encode()).hexdigest()}"
+    cache = _cache()
+    try:
+        found = cache.get_many([*generation_keys, value_key])
+        if all(k in found for k in generation_keys):
+            snapshot = {tag: found[k] for k, tag in generation_keys.items()}
+        else:
+            snapshot = _generations(tags)
+    except Exception:
+        logger.warning("Page cache: could not read shared value", exc_info=True)
+        return compute()
+    if any(generation is None for generation in snapshot.values()):  # the cache is down
+        return compute()
+    stored = found.get(value_key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == snapshot:
+        return stored[1]
+    value = compute()
+    try:
+        cache.set(value_key, (snapshot, value), timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Page cache: could not store shared value", exc_info=True)
+    return value
+
+
 # Keys, reading and storing -------------------------------------------------------------------
 def _is_shareable_request(request) -> bool:
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from community.models import User
-from contests.models import Entry
+from contests.gallery import CardEntry
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _joined(*parts: str | list[str]) -> SafeString:
 
 
 def vote_card(
-    entry: Entry,
+    entry: CardEntry,
     page: CardPage,
     *,
     voted: bool,
@@ -85,8 +85,7 @@ def vote_card(
     error: str = "",
     message: str = "",
 ) -> SafeString:
-    """The card's vote box: its count, and the vote toggle for whoever is looking. `entry` has
-    `vote_count` and `card_url` (contests.gallery.attach_vote_counts / attach_card_urls)."""
+    """The card's vote box: its count, and the vote toggle for whoever is looking."""
     pk = entry.pk
     labels = page.labels
     parts = [f'<div class="vote-box vote-card" id="vote-box-{pk}" data-vote-box>']
@@ -97,7 +96,7 @@ def vote_card(
             f" <span data-vote-noun>{ngettext('vote', 'votes', count)}</span></p>"
         )
     if page.can_vote:
-        url = escape(entry.card_url)
+        url = escape(entry.url)
         if not page.user.is_authenticated:
             parts.append(
                 f'<p><a class="button sign-in-to-vote" href="{page.login_url}%23entry-{pk}"'
@@ -137,14 +136,13 @@ def vote_card(
     return _joined(parts)
 
 
-def entry_card(entry: Entry, page: CardPage, *, voted: bool, held: bool) -> SafeString:
-    """One gallery card: the image, title and author linking to the entry, and its vote box.
-    `entry` has `card_url` and `card_image_400/800` (contests.gallery.attach_card_urls)."""
+def entry_card(entry: CardEntry, page: CardPage, *, voted: bool, held: bool) -> SafeString:
+    """One gallery card: the image, title and author linking to the entry, and its vote box."""
     pk = entry.pk
-    url = escape(entry.card_url)
+    url = escape(entry.url)
     title = escape(entry.title)
-    small, large = escape(entry.card_image_400), escape(entry.card_image_800)
-    byline = gettext("by %(name)s") % {"name": escape(entry.author.public_name)}
+    small, large = escape(entry.image_400), escape(entry.image_800)
+    byline = gettext("by %(name)s") % {"name": escape(entry.author_name)}
     return _joined(
         f'<li class="card entry-card" data-entry-id="{pk}" id="entry-{pk}">'
         f'<a href="{url}"><img src="{large}" srcset="{small} 400w, {large} 800w"'

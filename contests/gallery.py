@@ -20,16 +20,18 @@ collisions of the key.
 """
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Func, IntegerField, Q
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from community import page_cache
-from contests.models import ContestPage, Entry, Vote, VotingMethod
+from contests.models import ContestPage, Entry, Vote, VotingMethod, contest_tag, contest_votes_tag
 from contests.phases import Phase
 
 PRIME = 2_147_483_647
@@ -211,3 +213,94 @@ def attach_card_urls(entries: list[Entry], contest: ContestPage) -> list[Entry]:
         entry.card_image_400 = pk.join(images["400"])
         entry.card_image_800 = pk.join(images["800"])
     return entries
+
+
+class CardEntry(NamedTuple):
+    """What a gallery card shows of an entry (contests/cards.py): the same for every viewer."""
+
+    pk: int
+    title: str
+    author_id: int
+    author_name: str  # the author's public name, in the page's language
+    vote_count: int | None  # None while totals are hidden
+    url: str
+    image_400: str
+    image_800: str
+
+
+def card_entry(entry: Entry) -> CardEntry:
+    """An entry with `vote_count` and its card links (attach_vote_counts, attach_card_urls)."""
+    return CardEntry(
+        entry.pk,
+        entry.title,
+        entry.author_id,
+        str(entry.author.public_name),
+        entry.vote_count,
+        entry.card_url,
+        entry.card_image_400,
+        entry.card_image_800,
+    )
+
+
+class GalleryPage(NamedTuple):
+    """One page of a contest's gallery as every viewer sees it (the viewer's own votes and
+    pending entries are added by the view)."""
+
+    page: Page  # of CardEntry
+    sort: str
+    source_ideas: list[tuple[str, str]]  # (title, url) of the ideas the contest was opened from
+
+
+def gallery_page(
+    contest: ContestPage,
+    *,
+    sort: str,
+    query: str,
+    page_number: str,
+    order: Callable[[], int],
+    page_size: int,
+    now,
+) -> GalleryPage:
+    """A page of the gallery, shared by every viewer: from the page cache's shared values
+    (community/page_cache.py), current until an entry of the contest is approved, removed or
+    edited, a vote changes its totals, or anything in the page tree changes; computed otherwise.
+    `order` (the visitor's shuffle order) is asked only for the shuffle."""
+    sort = resolve_sort(contest, sort, now)
+    bucket = order() if sort == "shuffle" else None
+    key = "\n".join(
+        map(
+            str,
+            (
+                "gallery",
+                contest.pk,
+                get_language(),
+                contest.phase_at(now),
+                sort,
+                bucket,
+                query,
+                page_number,
+            ),
+        )
+    )
+    number, count, cards, ideas = page_cache.shared_value(
+        key,
+        [contest_tag(contest.pk), contest_votes_tag(contest.pk)],
+        lambda: _gallery_page_values(contest, sort, query, page_number, bucket, page_size, now),
+    )
+    paginator = CountedPaginator([], page_size, count=lambda: count)
+    return GalleryPage(Page(cards, number, paginator), sort, ideas)
+
+
+def _gallery_page_values(contest, sort, query, page_number, bucket, page_size, now) -> tuple:
+    entries, sort, count = gallery_entries(
+        contest, sort=sort, query=query, seed=lambda: bucket_seed(bucket), now=now
+    )
+    page = CountedPaginator(entries, page_size, count=count).get_page(page_number)
+    entries = attach_card_urls(attach_vote_counts(list(page.object_list), contest, now), contest)
+    ideas = contest.source_ideas.filter(live=True, board__live=True).select_related("board")
+    return (
+        page.number,
+        page.paginator.count,
+        [card_entry(entry) for entry in entries],
+        [(idea.title, idea.get_absolute_url()) for idea in ideas],
+    )

@@ -69,19 +69,16 @@ def contest_gallery(request, contest: ContestPage):
     page_cache.valid_until(request, contest.next_boundary(now))
     phase = contest.phase_at(now)
     query = request.GET.get("q", "")[:100]
-    entries, sort, count = gallery.gallery_entries(
+    shared = gallery.gallery_page(
         contest,
         sort=request.GET.get("sort", ""),
         query=query,
-        seed=lambda: gallery.visitor_seed(request),
+        page_number=request.GET.get("page", ""),
+        order=lambda: gallery.visitor_bucket(request),
+        page_size=GALLERY_PAGE_SIZE,
         now=now,
     )
-    page = gallery.CountedPaginator(entries, GALLERY_PAGE_SIZE, count=count).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = gallery.attach_card_urls(
-        gallery.attach_vote_counts(list(page.object_list), contest, now), contest
-    )
+    page, sort = shared.page, shared.sort
     params = {k: v for k, v in (("sort", request.GET.get("sort", "")), ("q", query)) if v}
     my_votes: dict[int, str] = {}  # entry id → the member's vote's status
     own_submissions = []
@@ -130,9 +127,7 @@ def contest_gallery(request, contest: ContestPage):
             "own_submissions": own_submissions,
             "awards": awards,
             # The approved idea this contest was opened from, if any (the ideas app's relation).
-            "source_ideas": list(
-                contest.source_ideas.filter(live=True, board__live=True).select_related("board")
-            ),
+            "source_ideas": shared.source_ideas,
             "can_vote": phase == Phase.VOTING,
             "totals_public": contest.totals_public_at(now),
             "scoring": contest.voting_method == VotingMethod.SCORE,
@@ -316,14 +311,15 @@ def withdraw_entry(request, contest: ContestPage, entry_id: int):
 )
 def entry_detail(request, contest: ContestPage, entry_id: int):
     page_cache.valid_until(request, contest.next_boundary(timezone.now()))
-    entry = get_object_or_404(
-        Entry.objects.visible_to(request.user)
-        .with_vote_counts()
-        .select_related("author")
-        .prefetch_related("extra_images", "tagged__tag"),
-        pk=entry_id,
-        contest=contest,
-    )
+    try:
+        entry = (
+            Entry.objects.with_vote_counts()
+            .select_related("author")
+            .prefetch_related("extra_images", "tagged__tag")
+            .get_visible(request.user, pk=entry_id, contest=contest)
+        )
+    except Entry.DoesNotExist:
+        raise Http404 from None
     entry.contest = contest  # the routed page: its phase is computed once
     is_own = request.user.is_authenticated and entry.author_id == request.user.pk
     return contest.render(
@@ -385,6 +381,7 @@ def _vote_fragment(request, contest: ContestPage, entry_id: int, outcome: htmx.O
         vote = Vote.objects.filter(entry=entry, voter=request.user).first()
         phase = contest.phase_at(now)
         gallery.attach_card_urls([entry], contest)
+        entry.vote_count = entry.vote_count if contest.totals_public_at(now) else None
         card_page = cards.card_page(
             request,
             can_vote=phase == Phase.VOTING,
@@ -394,7 +391,7 @@ def _vote_fragment(request, contest: ContestPage, entry_id: int, outcome: htmx.O
         )
         context = {
             "card": cards.vote_card(
-                entry,
+                gallery.card_entry(entry),
                 card_page,
                 voted=vote is not None,
                 held=vote is not None and vote.status == VoteStatus.HELD,
@@ -468,7 +465,10 @@ def entry_image(request, entry_id: int, size: str, position: int = 1):
     Without `?revision=` this is the image of the entry's row: the approved version of a public
     entry (a pending edit's images are not served), or the author's own pending submission.
     """
-    entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=entry_id)
+    try:
+        entry = Entry.objects.get_visible(request.user, pk=entry_id)
+    except Entry.DoesNotExist:
+        raise Http404 from None
     if position < 1 or position > MAX_IMAGES_PER_ENTRY:
         raise Http404
     if position == 1:

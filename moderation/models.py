@@ -40,6 +40,17 @@ class ModeratedQuerySet(models.QuerySet):
             return self.filter(Q(live=True) | Q(author=user))
         return self.public()
 
+    def get_visible(self, user, **lookup):
+        """`visible_to(user).get(**lookup)`, asking for the user's permissions (two queries)
+        only when the object is neither public nor theirs: most pages and images are public."""
+        if user.is_authenticated:
+            found = self.filter(Q(live=True) | Q(author=user)).filter(**lookup).first()
+        else:
+            found = self.public().filter(**lookup).first()
+        if found is not None:
+            return found
+        return self.visible_to(user).get(**lookup)  # a moderator's, or DoesNotExist
+
 
 class ModeratedModel(DraftStateMixin, RevisionMixin, models.Model):
     author = models.ForeignKey(
