@@ -1,3 +1,5 @@
+import hashlib
+
 from django.apps import apps
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +25,18 @@ def _specific(page: Page, specific_class) -> Page:
     return specific
 
 
+def _pages_at(root: Page, url_paths: list[str]) -> list[Page]:
+    """The pages under `root` at these url_paths, from the cached answers of community/sites.py
+    (any page saved, moved or deleted makes them stale), else from the database."""
+    from community.sites import SITES  # imports Wagtail's views: not while models load
+
+    question = "route:" + hashlib.sha256("\n".join([root.path, *url_paths]).encode()).hexdigest()
+    return SITES.get(
+        question,
+        lambda: list(Page.objects.filter(path__startswith=root.path, url_path__in=url_paths)),
+    )
+
+
 class HomePage(ViewRestrictionsMixin, page_cache.CachedPageMixin, Page):
     """The community's front door: what is open now, then what has been."""
 
@@ -40,9 +54,10 @@ class HomePage(ViewRestrictionsMixin, page_cache.CachedPageMixin, Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
-        """Wagtail's routing, in two queries instead of two per level. Wagtail asks for each
+        """Wagtail's routing, in one query instead of two per level. Wagtail asks for each
         level's page by slug, then for its specific page; here the pages along the path come in
-        one query (by url_path) and only the page that answers is made specific: the last one,
+        one cached answer (by url_path, `_pages_at`) and only the page that answers is made
+        specific (the one query): the last one,
         or the first whose type routes on its own (a contest with its entries/<id>/ sub-routes).
         Its own `route` then decides as in Wagtail (only a live page answers; view restrictions
         are checked when it is served). Anything unexpected (a level missing, url_paths out of
@@ -54,7 +69,7 @@ class HomePage(ViewRestrictionsMixin, page_cache.CachedPageMixin, Page):
             url += component + "/"
             prefixes.append(url)
         found: dict[str, Page] = {}
-        for page in Page.objects.filter(path__startswith=self.path, url_path__in=prefixes):
+        for page in _pages_at(self, prefixes):
             if page.url_path in found:  # siblings sharing a slug: let Wagtail decide
                 return super().route(request, path_components)
             found[page.url_path] = page

@@ -78,16 +78,41 @@ def test_every_path_routes_as_in_wagtail(tree):
     assert answer(wagtail_route, home, [brand, tree["draft"].slug]) == "404"
 
 
-def test_a_contest_is_routed_in_two_page_queries(tree, django_assert_num_queries):
+def test_a_contest_is_routed_in_two_page_queries_then_one(tree, django_assert_num_queries):
     home = tree["home"]
     components = [tree["brand"].slug, tree["contest"].slug]
     with django_assert_num_queries(2):  # the pages on the path, then the contest itself
+        result = home.route(RequestFactory().get("/"), components)
+    assert result.page.pk == tree["contest"].pk
+    with django_assert_num_queries(1):  # the pages on the path are a cached answer now
         result = home.route(RequestFactory().get("/"), components)
     assert result.page.pk == tree["contest"].pk
     with django_assert_num_queries(0):  # joined: ContestPage.route_select_related
         assert result.page.brand == tree["contest"].brand
         assert result.page.results_announced_at is None
         assert result.page.get_parent().pk == tree["brand"].pk  # kept from the walk
+
+
+def test_cached_routes_follow_every_change_of_the_tree(tree, django_capture_on_commit_callbacks):
+    home, brand, contest = tree["home"], tree["brand"], tree["contest"]
+    old_slug = contest.slug
+
+    def route(*components):
+        return answer(lambda h, c: h.route(RequestFactory().get("/"), c), home, list(components))
+
+    assert route(brand.slug, contest.slug)[1] == contest.pk
+    assert route(brand.slug, contest.slug)[1] == contest.pk  # from the cached answer
+    with django_capture_on_commit_callbacks(execute=True):
+        contest.slug = "renamed-cup"
+        contest.save_revision().publish()
+    assert route(brand.slug, "renamed-cup")[1] == contest.pk
+    assert route(brand.slug, old_slug) == "404"
+    assert route(brand.slug, "renamed-cup", "entries", str(tree["entry"].pk))[1] == contest.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=contest.pk).unpublish()
+    assert route(brand.slug, "renamed-cup") == "404"
+    for components in ([brand.slug, "renamed-cup"], [brand.slug], []):
+        assert route(*components) == answer(wagtail_route, home, components), components
 
 
 def test_pages_over_http(tree):
