@@ -1,17 +1,15 @@
 from functools import cache
 
-from community.models import Notification
+from community.member_facts import unread_notifications
 from community.rules import can_open_admin
 
 
 def notifications(request) -> dict:
-    """The unread count in the header: one COUNT query, only for signed-in members."""
+    """The unread count in the header, only for signed-in members (community/member_facts.py)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "unread_notifications": lambda: Notification.objects.filter(recipient=user).unread().count()
-    }
+    return {"unread_notifications": lambda: unread_notifications(user)}
 
 
 def admin_link(request) -> dict:

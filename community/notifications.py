@@ -17,6 +17,7 @@ from django_tasks import task
 
 from community.consumers import publish_notifications
 from community.emails import send_notification_email
+from community.member_facts import forget_unread
 from community.models import Notification, User
 from community.notification_kinds import KINDS
 from community.worker import backoff_seconds, retry_later
@@ -74,6 +75,7 @@ def notify_many(
 
 def mark_all_read(user: User) -> int:
     count = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    forget_unread(user)
     if count:
         publish_notifications([user.pk])  # the member's other tabs clear their badge
     return count
@@ -86,6 +88,7 @@ def mark_read(user: User, ids: list[int]) -> int:
         .unread()
         .update(read_at=timezone.now())
     )
+    forget_unread(user)
     if count:
         publish_notifications([user.pk])
     return count

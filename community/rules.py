@@ -13,13 +13,9 @@ def is_verified_member(user: User | AnonymousUser) -> bool:
     """A signed-in, active member with at least one verified email address (or social login)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    cached = getattr(user, "_cocreo_verified", None)
-    if cached is None:
-        from allauth.account.models import EmailAddress
+    from community.member_facts import has_verified_email
 
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._cocreo_verified = cached
-    return cached
+    return has_verified_email(user)
 
 
 # Whether a member may open the Wagtail admin: the header's "Admin" link, on every page. Django
