@@ -15,7 +15,7 @@ from community.bounds import BoundedPageNumberPagination
 from community.network import client_network
 from community.second_factor import staff_auth
 from contests import gallery, services
-from contests.models import Award, ContestPage, Entry, Vote
+from contests.models import Award, ContestPage, Entry, Vote, tags_with_names
 from contests.phases import Phase
 
 router = Router(tags=["contests"])
@@ -436,7 +436,7 @@ def _visible_entry(request, entry_id: int) -> Entry:
         Entry.objects.visible_to(request.user)
         .with_vote_counts()
         .select_related("author", "contest")
-        .prefetch_related("extra_images", "tagged__tag"),
+        .prefetch_related("extra_images", tags_with_names()),
         pk=entry_id,
     )
 

@@ -411,6 +411,11 @@ class TaggedEntry(TaggedItemBase):
     content_object = ParentalKey("contests.Entry", on_delete=models.CASCADE, related_name="tagged")
 
 
+def tags_with_names() -> models.Prefetch:
+    """An entry's tags with their names in one query (taggit's `tagged__tag` takes two)."""
+    return models.Prefetch("tagged", queryset=TaggedEntry.objects.select_related("tag"))
+
+
 MAX_IMAGES_PER_ENTRY = 5
 
 

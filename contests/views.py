@@ -30,6 +30,7 @@ from contests.models import (
     contest_results_tag,
     contest_tag,
     contest_votes_tag,
+    tags_with_names,
 )
 from contests.phases import COUNTDOWN_LABELS, Phase, next_change
 
@@ -315,7 +316,7 @@ def entry_detail(request, contest: ContestPage, entry_id: int):
         entry = (
             Entry.objects.with_vote_counts()
             .select_related("author")
-            .prefetch_related("extra_images", "tagged__tag")
+            .prefetch_related("extra_images", tags_with_names())
             .get_visible(request.user, pk=entry_id, contest=contest)
         )
     except Entry.DoesNotExist:
