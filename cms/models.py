@@ -19,7 +19,14 @@ def _specific(page: Page, specific_class) -> Page:
     related = getattr(specific_class, "route_select_related", ())
     if specific_class is None or not related or isinstance(page, specific_class):
         return page.specific
-    specific = specific_class._default_manager.select_related(*related).get(pk=page.pk)
+    from community.sites import SITES  # imports Wagtail's views: not while models load
+
+    # A cached answer: saving any page, or anything a page type joins here (its brand, hero
+    # image, result), makes it stale (community/signals.py).
+    specific = SITES.get(
+        f"specific:{page.pk}",
+        lambda: specific_class._default_manager.select_related(*related).get(pk=page.pk),
+    )
     for name, value in page.__dict__.items():  # as Wagtail's get_specific: keep what was cached
         specific.__dict__.setdefault(name, value)
     return specific

@@ -1,4 +1,7 @@
+import functools
+
 from allauth.account.signals import user_signed_up
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -57,10 +60,23 @@ connect_admin_access()
 @receiver(post_delete)
 @receiver(post_page_move)
 def forget_cached_sites(sender, instance=None, **kwargs):
-    """The cached site and its home page (community/sites.py): any site or page saved, moved or
-    deleted (a page's save covers publishing, unpublishing and new child pages)."""
-    if isinstance(instance, Site | Page):
+    """The cached site and its home page and the cached routes (community/sites.py,
+    cms.models): any site or page saved, moved or deleted (a page's save covers publishing,
+    unpublishing and new child pages), and anything a routed page joins (its brand, hero image,
+    result: `route_select_related`)."""
+    if isinstance(instance, Site | Page) or sender in _joined_by_routes():
         SITES.bump_now_and_on_commit()
+
+
+@functools.cache
+def _joined_by_routes() -> frozenset:
+    """The models that page types join when they are routed (`route_select_related`)."""
+    joined = set()
+    for model in apps.get_models():
+        if issubclass(model, Page):
+            for name in getattr(model, "route_select_related", ()):
+                joined.add(model._meta.get_field(name).related_model)
+    return frozenset(joined)
 
 
 for _signal in (post_save, post_delete):

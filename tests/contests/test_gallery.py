@@ -236,14 +236,15 @@ class TestQueriesDoNotGrow:
 # their groups' permissions). The Wagtail site and its home page come from the cache too
 # (community/sites.py): -2 (the site, the home page as its specific page). The contest comes
 # with its brand and its result joined (ContestPage.route_select_related): -2.
-# The pages on the path are a cached answer too (cms.models._pages_at): -1. The member's
+# The pages on the path and the routed page itself are cached answers too (cms.models:
+# `_pages_at`, `_specific`): -2. The member's
 # verified email and unread count come in one query (community/member_facts.py): -1. With the
 # page cache on, the gallery's public part (count, page of entries, their votes, source idea)
 # is shared by every viewer (tests/contests/test_shared_gallery.py); here it is off.
-GALLERY_QUERIES = 11
+GALLERY_QUERIES = 10
 # The entry page asks the member's permissions only for an entry that is neither public nor
 # theirs (get_visible), and reads the tags with their names in one query.
-ENTRY_QUERIES = 10
+ENTRY_QUERIES = 9
 API_QUERIES = 7
 
 
