@@ -16,6 +16,7 @@ from wagtail.models import Page
 from community.brands import add_brand_staff, brand_page
 from community.models import Brand, User
 from community.rules import BRAND_STAFF_GROUP, MODERATORS_GROUP
+from community.sites import SITES
 from contests.models import ContestPage, Entry
 
 _pattern_seeds = itertools.count(1)
@@ -143,6 +144,14 @@ def make_contest(
     brand_page(brand).add_child(instance=contest)
     contest.save_revision().publish()
     return ContestPage.objects.get(pk=contest.pk)
+
+
+def update_page(model, pk: int, **fields) -> None:
+    """Change a page's columns in the database directly, as a shell or a migration would (a
+    contest's dates, say), and forget the cached routes holding it (community/sites.py): only
+    saves and publishing make them stale by themselves."""
+    model.objects.filter(pk=pk).update(**fields)
+    SITES.bump()
 
 
 def make_entry(

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 from importlib import import_module
@@ -9,11 +10,33 @@ from importlib import import_module
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db import OperationalError, connection
 from django.test import Client
 
 from config.asgi import application
 
 ORIGIN = (b"origin", b"http://localhost")
+
+
+def retrying_sqlite_locks(write):
+    """`write` (a service: it runs in one transaction), tried again while the in-memory SQLite
+    test database answers "table is locked". There every thread has its own connection to one
+    shared-cache database, whose table locks fail at once instead of waiting: a write meeting
+    a live flush's read in its executor thread fails, where a file database (WAL, busy timeout)
+    or PostgreSQL would wait. The write was rolled back, so trying again is what waiting would
+    have done. Any other error, and any error on PostgreSQL, is raised."""
+
+    @functools.wraps(write)
+    def run(*args, **kwargs):
+        for attempt in range(100):
+            try:
+                return write(*args, **kwargs)
+            except OperationalError as error:
+                if connection.vendor != "sqlite" or "is locked" not in str(error) or attempt == 99:
+                    raise
+                time.sleep(0.01)
+
+    return run
 
 
 def session_cookie(user, *, second_factor: bool = True) -> str:

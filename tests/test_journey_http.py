@@ -60,14 +60,17 @@ def test_design_contest_journey():
     assert "Aurora cup" in Client().get(contest.url).content.decode()
 
     now = timezone.now()
-    ContestPage.objects.filter(pk=contest.pk).update(
-        submissions_close_at=now - timedelta(days=1), voting_open_at=now - timedelta(hours=1)
+    factories.update_page(
+        ContestPage,
+        contest.pk,
+        submissions_close_at=now - timedelta(days=1),
+        voting_open_at=now - timedelta(hours=1),
     )
     voter = sign_up_and_verify("bo@example.com", "bo")
     voter.post(f"{entry.get_absolute_url()}vote/", {"action": "vote"})
     assert Vote.objects.filter(entry=entry).count() == 1
 
-    ContestPage.objects.filter(pk=contest.pk).update(voting_close_at=now - timedelta(minutes=1))
+    factories.update_page(ContestPage, contest.pk, voting_close_at=now - timedelta(minutes=1))
     staff = client_for(factories.brand_staff())
     winners_url = reverse("contests_admin:winners", args=[contest.pk])
     assert "Aurora cup" in staff.get(winners_url).content.decode()

@@ -122,7 +122,9 @@ def test_phase_follows_the_dates(client):
     contest = factories.make_contest("submissions")
     assert client.get(api(f"contests/{contest.slug}")).json()["phase"] == "submissions"
     now = timezone.now()
-    ContestPage.objects.filter(pk=contest.pk).update(
+    factories.update_page(
+        ContestPage,
+        contest.pk,
         submissions_open_at=now - timedelta(days=5),
         submissions_close_at=now - timedelta(days=2),
         voting_open_at=now - timedelta(days=1),

@@ -19,7 +19,9 @@ def move_to(contest, phase: str) -> None:
         "voting": (-20, -10, -1, 10),
         "judging": (-30, -20, -10, -1),
     }[phase]
-    ContestPage.objects.filter(pk=contest.pk).update(
+    factories.update_page(
+        ContestPage,
+        contest.pk,
         **{
             field: now + timedelta(days=d)
             for field, d in zip(
@@ -32,7 +34,7 @@ def move_to(contest, phase: str) -> None:
                 days,
                 strict=True,
             )
-        }
+        },
     )
 
 

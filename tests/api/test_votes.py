@@ -129,8 +129,8 @@ class TestWhen:
     def test_votes_cannot_be_withdrawn_after_voting_closes(self, member_client, member, entry):
         assert member_client.post(vote_url(entry)).status_code == 200
         now = timezone.now()
-        ContestPage.objects.filter(pk=entry.contest_id).update(
-            voting_close_at=now - timedelta(hours=1)
+        factories.update_page(
+            ContestPage, entry.contest_id, voting_close_at=now - timedelta(hours=1)
         )
         response = member_client.delete(vote_url(entry))
         assert response.status_code == 409

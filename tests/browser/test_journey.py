@@ -73,8 +73,10 @@ def move_contest_to(contest: ContestPage, phase: str) -> None:
     now = timezone.now()
     fields = ["submissions_open_at", "submissions_close_at", "voting_open_at", "voting_close_at"]
     offsets = factories.PHASE_OFFSETS[phase]
-    ContestPage.objects.filter(pk=contest.pk).update(
-        **{field: now + timedelta(days=days) for field, days in zip(fields, offsets, strict=True)}
+    factories.update_page(
+        ContestPage,
+        contest.pk,
+        **{field: now + timedelta(days=days) for field, days in zip(fields, offsets, strict=True)},
     )
     assert ContestPage.objects.get(pk=contest.pk).phase == phase
 

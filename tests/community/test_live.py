@@ -25,13 +25,16 @@ from contests import services
 from contests.models import Vote
 from ideas import services as idea_services
 from tests import factories
-from tests.live_helpers import finish, settle
+from tests.live_helpers import finish, retrying_sqlite_locks, settle
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.asyncio,
 ]
 ORIGIN = [(b"origin", b"http://localhost")]
+# The writes of these tests, from the test's thread while live flushes read in theirs.
+cast_vote = database_sync_to_async(retrying_sqlite_locks(services.cast_vote))
+support_idea = database_sync_to_async(retrying_sqlite_locks(idea_services.support_idea))
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -92,7 +95,7 @@ async def test_a_burst_of_votes_sends_one_message_per_second_with_the_database_t
     contest, entries, voters = await voting_contest(entries=3, voters=40)
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
-    cast = database_sync_to_async(services.cast_vote)
+    cast = cast_vote
     # Listen while the votes are cast: arrival times are when the messages came, not when
     # the test got round to reading them (the burst may last several windows on a busy box).
     received: list[tuple[float, dict]] = []
@@ -126,7 +129,7 @@ async def test_versions_increase_and_no_total_goes_back():
     contest, entries, voters = await voting_contest(entries=2, voters=12)
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
-    cast = database_sync_to_async(services.cast_vote)
+    cast = cast_vote
     for i, voter in enumerate(voters):
         await cast(entries[i % 2], voter=voter)
         if i % 4 == 3:
@@ -150,7 +153,7 @@ async def test_the_totals_endpoint_gives_every_total_at_least_as_new_as_the_last
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
     for voter in voters:
-        await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
+        await cast_vote(entries[0], voter=voter)
     event = await watcher.receive_json_from(timeout=3)
     await finish(watcher)
 
@@ -167,7 +170,7 @@ async def test_hidden_totals_are_sent_nowhere():
     watcher = socket(f"/ws/contests/{contest.slug}/")
     assert (await watcher.connect())[0]
     for voter in voters:
-        await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
+        await cast_vote(entries[0], voter=voter)
     assert await watcher.receive_nothing(timeout=live.window() + 0.8)
     await finish(watcher)
     response = await database_sync_to_async(Client().get)(f"/api/v1/contests/{contest.slug}/totals")
@@ -189,7 +192,7 @@ async def test_supports_on_a_board_are_coalesced_and_refetchable():
     watcher = socket(f"/ws/ideas/{board.slug}/")
     assert (await watcher.connect())[0]
     for i, member in enumerate(members):
-        await database_sync_to_async(idea_services.support_idea)(ideas[i % 2], member=member)
+        await support_idea(ideas[i % 2], member=member)
     received = [event for _at, event in await collect(watcher, 2.5)]
     await finish(watcher)
     assert 1 <= len(received) <= 2
@@ -265,7 +268,7 @@ async def test_a_slow_send_keeps_the_lock_so_versions_reach_the_group_in_order(
         return await original(group, event)
 
     monkeypatch.setattr(live.realtime, "send_async", first_send_is_slow)
-    cast = database_sync_to_async(services.cast_vote)
+    cast = cast_vote
     await cast(entries[0], voter=voters[0])
     await asyncio.sleep(0.6)  # the first flush has taken its version and is still sending
     await cast(entries[0], voter=voters[1])
@@ -298,7 +301,7 @@ async def test_totals_whose_read_failed_go_out_with_a_later_flush(settings, monk
         return kind.read(container_id, ids)
 
     monkeypatch.setitem(live._kinds, "votes", dataclasses.replace(kind, read=first_read_fails))
-    await database_sync_to_async(services.cast_vote)(entries[0], voter=voters[0])
+    await cast_vote(entries[0], voter=voters[0])
     received = [event for _at, event in await collect_first(watcher, 1, within=15)]
     await finish(watcher)
 
@@ -323,7 +326,7 @@ async def test_totals_whose_send_timed_out_go_out_with_a_later_flush(settings, m
 
     monkeypatch.setattr(layer, "group_send", first_send_hangs)
     try:
-        await database_sync_to_async(services.cast_vote)(entries[0], voter=voters[0])
+        await cast_vote(entries[0], voter=voters[0])
         received = [event for _at, event in await collect_first(watcher, 1, within=15)]
     finally:
         live.realtime.circuit.reset()
@@ -384,7 +387,7 @@ async def test_votes_succeed_while_the_channel_layer_fails_and_go_out_once_it_an
     layer.group_send = broken
     try:
         for voter in voters:
-            assert await database_sync_to_async(services.cast_vote)(entries[0], voter=voter)
+            assert await cast_vote(entries[0], voter=voter)
         await asyncio.sleep(1.0)  # the flushes fail quietly, and retry
         assert await db_totals(contest) == {str(entries[0].pk): 2}
         vars(layer).pop("group_send")  # the layer answers again: the totals go out

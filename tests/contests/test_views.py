@@ -180,8 +180,8 @@ class TestVotingPages:
         assert not Vote.objects.exists()
 
     def test_closed_voting_refused_with_message(self, entry, member_client):
-        ContestPage.objects.filter(pk=entry.contest_id).update(
-            voting_close_at=timezone.now() - timedelta(seconds=1)
+        factories.update_page(
+            ContestPage, entry.contest_id, voting_close_at=timezone.now() - timedelta(seconds=1)
         )
         response = member_client.post(self.vote_url(entry), {"action": "vote"}, follow=True)
         assert "Voting for this contest is closed." in response.content.decode()

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 # and its home page come from the cache (community/sites.py): 2 fewer for every row. The board
 # comes with its brand joined (IdeasBoardPage.route_select_related): 1 fewer for every row.
 # The pages along the path and the routed page are cached answers now (cms.models `_pages_at`,
-# `_specific`): 2 fewer for every row; the member's verified email and unread count come in one query (community/member_facts):
-# 1 fewer where both are asked (the board, for members and staff).
+# `_specific`): 2 fewer for every row; the member's verified email and unread count come in one
+# query (community/member_facts.py): 1 fewer where both are asked (the board, for members and
+# staff).
 EXPECTED = {
     ("visitor", "board"): 4,
     ("visitor", "roadmap"): 2,
