@@ -10,12 +10,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comments.models import Comment
 from comments.rules import answering_brand_id, editable_until
+from community import page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from community.models import User
+from community.models import PRIVATE_USER_FIELDS, User
 from community.notifications import notify_many
 from community.ratelimits import check_rate
 from community.rules import is_verified_member
@@ -227,11 +229,20 @@ def resubmit_comment(comment: Comment, *, author: User, body: str) -> Comment:
 # Reading -------------------------------------------------------------------------------------
 def public_thread(target) -> list[Comment]:
     """Approved top-level comments of `target`, each with `thread_replies` (its approved
-    replies), in one query. Replies whose top-level comment is not public are not shown."""
-    comments = list(
-        Comment.objects.public().for_target(target).select_related("author", "official_brand")
+    replies), in one query (shared by every viewer through the page cache when it is on).
+    Replies whose top-level comment is not public are not shown."""
+    return nest(
+        page_cache.shared_value(
+            f"thread\n{page_cache.object_tag(target)}\n{get_language()}",
+            [page_cache.object_tag(target)],  # what an approved, removed or edited comment bumps
+            lambda: list(
+                Comment.objects.public()
+                .for_target(target)
+                .select_related("author", "official_brand")
+                .defer(*(f"author__{name}" for name in PRIVATE_USER_FIELDS))
+            ),
+        )
     )
-    return nest(comments)
 
 
 def nest(comments: list[Comment], replies: list[Comment] | None = None) -> list[Comment]:

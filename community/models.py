@@ -21,6 +21,20 @@ from community.theming import DEFAULT_TYPEFACE, Typeface, validate_readable_back
 from community.view_restrictions import ViewRestrictionsMixin
 
 PUBLIC_NAME_FIELDS = ("username", "name_held_at", "erased_at")
+# What a copy of a member's content shared with every viewer (kept in the cache: community/
+# page_cache.shared_value) must not carry of its author: defer them where it is read.
+PRIVATE_USER_FIELDS = (
+    "password",
+    "last_login",
+    "is_superuser",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "date_joined",
+    "language",
+    "emails_off",
+)
 
 
 class User(AbstractUser):

@@ -12,6 +12,7 @@ from community import htmx, page_cache
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput, refusal_message, refusal_of
 from community.images import private_image_response
+from community.models import PRIVATE_USER_FIELDS
 from community.network import client_network
 from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
@@ -304,23 +305,32 @@ def withdraw_entry(request, contest: ContestPage, entry_id: int):
     return redirect(contest.url)
 
 
-@page_cache.cache_anonymous_page(
-    tags=lambda request, contest, entry_id: [
-        f"{Entry._meta.label_lower}:{entry_id}",
-        contest_results_tag(contest.pk),
-    ]
-)
+def _entry_tags(request, contest: ContestPage, entry_id: int) -> list[str]:
+    return [f"{Entry._meta.label_lower}:{entry_id}", contest_results_tag(contest.pk)]
+
+
+@page_cache.cache_anonymous_page(tags=_entry_tags)
 def entry_detail(request, contest: ContestPage, entry_id: int):
-    page_cache.valid_until(request, contest.next_boundary(timezone.now()))
-    try:
-        entry = (
-            Entry.objects.with_vote_counts()
-            .select_related("author")
-            .prefetch_related("extra_images", tags_with_names())
-            .get_visible(request.user, pk=entry_id, contest=contest)
-        )
-    except Entry.DoesNotExist:
-        raise Http404 from None
+    now = timezone.now()
+    page_cache.valid_until(request, contest.next_boundary(now))
+    entries = (
+        Entry.objects.with_vote_counts()
+        .select_related("author")
+        .defer(*(f"author__{name}" for name in PRIVATE_USER_FIELDS))
+        .prefetch_related("extra_images", tags_with_names())
+    )
+    # A public entry is the same for every viewer: shared through the page cache, current under
+    # the tags of its cached page (and for this phase: whether its totals show).
+    entry = page_cache.shared_value(
+        f"entry\n{contest.pk}\n{entry_id}\n{contest.phase_at(now)}",
+        _entry_tags(request, contest, entry_id),
+        lambda: entries.public().filter(pk=entry_id, contest=contest).first(),
+    )
+    if entry is None:  # not public: the author's own, or any for moderators
+        try:
+            entry = entries.get_visible(request.user, pk=entry_id, contest=contest)
+        except Entry.DoesNotExist:
+            raise Http404 from None
     entry.contest = contest  # the routed page: its phase is computed once
     is_own = request.user.is_authenticated and entry.author_id == request.user.pk
     return contest.render(

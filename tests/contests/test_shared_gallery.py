@@ -219,3 +219,106 @@ class TestSharedValue:
         contest, _entry = voting
         assert "Blue cup" in gallery_as(factories.UserFactory(), contest)
         assert "Blue cup" in Client().get(contest.url).content.decode()
+
+
+# Entry pages --------------------------------------------------------------------------------
+def entry_as(user, entry) -> str:
+    response = client_for(user).get(entry.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def entry_queries(user, entry) -> list[str]:
+    """The queries of a member's entry page that read the entry, its images and tags, and the
+    approved comments (the public part)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(user).get(entry.get_absolute_url()).status_code == 200
+    public = (
+        'FROM "contests_entryimage"',
+        'FROM "contests_taggedentry"',
+        '"comments_comment"."live"',
+    )
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if any(p in q["sql"] for p in public) and "author_id" not in q["sql"]  # not own pending
+    ]
+
+
+class TestSharedEntryPage:
+    def test_members_share_the_public_entry_and_thread_and_keep_their_own_part(self, voting):
+        contest, entry = voting
+        factories.make_comment(entry, body="Lovely handle")
+        ana, bo = factories.UserFactory(), factories.UserFactory()
+        Vote.objects.create(contest=contest, entry=entry, voter=ana)
+        assert entry_queries(ana, entry)  # computed once ...
+        assert entry_queries(bo, entry) == []  # ... then shared
+        html = entry_as(ana, entry)
+        assert "Lovely handle" in html and 'value="withdraw"' in html
+        assert "Signed in as " + ana.username in html
+        html = entry_as(bo, entry)
+        assert "Lovely handle" in html and 'value="withdraw"' not in html
+        assert "Signed in as " + bo.username in html
+
+    def test_the_shared_copies_carry_nothing_private_of_the_authors(
+        self, voting, settings, monkeypatch
+    ):
+        from django.core.cache import caches
+
+        contest, entry = voting
+        comment = factories.make_comment(entry, body="Lovely handle")
+        cache = caches[settings.PAGE_CACHE_ALIAS]
+        stored, store = [], cache.set
+
+        def keep(key, value, *args, **kwargs):
+            if ":shared:" in key:
+                stored.append(value[1])
+            return store(key, value, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "set", keep)
+        entry_as(factories.UserFactory(), entry)
+        shared = [
+            obj for value in stored for obj in (value if isinstance(value, list) else [value])
+        ]
+        authors = [obj.author for obj in shared if hasattr(obj, "author_id")]
+        assert {a.pk for a in authors} >= {entry.author_id, comment.author_id}
+        for author in authors:
+            assert {"password", "email", "last_login", "is_superuser"}.isdisjoint(author.__dict__)
+            assert author.username  # what the page shows is there
+
+    def test_the_authors_pending_entry_is_theirs_alone(self, voting):
+        contest, _entry = voting
+        pending = factories.make_entry(contest, title="Green cup", approved=False)
+        assert "Green cup" in entry_as(pending.author, pending)
+        assert (
+            client_for(factories.UserFactory()).get(pending.get_absolute_url()).status_code == 404
+        )
+        assert "Green cup" in entry_as(factories.moderator(), pending)
+
+    def test_votes_comments_and_edits_show_at_once(self, events):
+        contest = factories.make_contest("submissions")
+        entry = factories.make_entry(contest, title="Blue cup")
+        member = factories.UserFactory()
+        assert "Blue cup" in entry_as(member, entry)
+        with events():
+            services.edit_entry(
+                entry, author=entry.author, title="Bluer cup", description="", tags=""
+            )
+        assert "Bluer cup" not in entry_as(member, entry)  # not approved yet
+        with events():
+            moderation.approve(factories.pending_item(entry).pk, moderator=factories.moderator())
+        assert "Bluer cup" in entry_as(member, entry)
+        with events():
+            comment = factories.make_comment(entry, body="Lovely handle")
+        assert "Lovely handle" in entry_as(member, entry)
+        with events():
+            moderation.remove_content(comment, moderator=factories.moderator(), reason="Spam")
+        assert "Lovely handle" not in entry_as(member, entry)
+
+    def test_a_vote_updates_the_total_on_the_entry_page(self, voting, events):
+        contest, entry = voting
+        member = factories.UserFactory()
+        assert "<span data-vote-count>0</span>" in entry_as(member, entry)
+        with events():
+            services.cast_vote(entry, voter=factories.UserFactory())
+        assert "<span data-vote-count>1</span>" in entry_as(member, entry)
