@@ -3,7 +3,6 @@ that must make a cached page stale. Events run their after-commit callbacks (`ev
 they do outside the test transaction."""
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 import time_machine
@@ -23,20 +22,9 @@ from moderation import services as moderation
 from tests import factories
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 HEADER = page_cache.HEADER
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.PAGE_CACHE_PREFIX = f"pages-test-{uuid4().hex}"  # nothing from another test
-
-
-@pytest.fixture
-def events(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def get(client, url, **params):

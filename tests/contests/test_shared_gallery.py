@@ -4,7 +4,6 @@ from the cache, with their own votes, pending entries and header on top; every e
 changes what the public part shows makes it stale for them as for visitors."""
 
 from datetime import timedelta
-from uuid import uuid4
 
 import pytest
 import time_machine
@@ -22,18 +21,7 @@ from moderation.models import BlockedTerm
 from tests import factories
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.PAGE_CACHE_PREFIX = f"shared-test-{uuid4().hex}"  # nothing from another test
-
-
-@pytest.fixture
-def events(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture
