@@ -17,7 +17,7 @@ from comments.models import Comment
 from comments.rules import answering_brand_id, editable_until
 from community import page_cache
 from community.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from community.models import PRIVATE_USER_FIELDS, User
+from community.models import User, private_user_fields
 from community.notifications import notify_many
 from community.ratelimits import check_rate
 from community.rules import is_verified_member
@@ -231,15 +231,16 @@ def public_thread(target) -> list[Comment]:
     """Approved top-level comments of `target`, each with `thread_replies` (its approved
     replies), in one query (shared by every viewer through the page cache when it is on).
     Replies whose top-level comment is not public are not shown."""
+    tag = page_cache.object_tag(target)  # what an approved, removed or edited comment bumps
     return nest(
         page_cache.shared_value(
-            f"thread\n{page_cache.object_tag(target)}\n{get_language()}",
-            [page_cache.object_tag(target)],  # what an approved, removed or edited comment bumps
+            f"thread\n{tag}\n{get_language()}",
+            [tag],
             lambda: list(
                 Comment.objects.public()
                 .for_target(target)
                 .select_related("author", "official_brand")
-                .defer(*(f"author__{name}" for name in PRIVATE_USER_FIELDS))
+                .defer(*private_user_fields("author"))
             ),
         )
     )

@@ -31,16 +31,18 @@ def _load(user: User) -> None:
     setattr(user, _UNREAD, count)
 
 
-def has_verified_email(user: User) -> bool:
-    if getattr(user, _VERIFIED, None) is None:
+def _fact(user: User, name: str):
+    if getattr(user, name, None) is None:
         _load(user)
-    return getattr(user, _VERIFIED)
+    return getattr(user, name)
+
+
+def has_verified_email(user: User) -> bool:
+    return _fact(user, _VERIFIED)
 
 
 def unread_notifications(user: User) -> int:
-    if getattr(user, _UNREAD, None) is None:
-        _load(user)
-    return getattr(user, _UNREAD)
+    return _fact(user, _UNREAD)
 
 
 def forget_unread(user: User) -> None:

@@ -37,6 +37,11 @@ PRIVATE_USER_FIELDS = (
 )
 
 
+def private_user_fields(relation: str) -> list[str]:
+    """`PRIVATE_USER_FIELDS` through a relation to the user, for `defer()` ("author")."""
+    return [f"{relation}__{name}" for name in PRIVATE_USER_FIELDS]
+
+
 class User(AbstractUser):
     """The project's user from the first migration, so profiles and roles can grow on it."""
 
@@ -90,11 +95,11 @@ class User(AbstractUser):
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "name_held_at"}
         super().save(*args, **kwargs)
-        loaded = getattr(self, "_loaded_public_name", None)
-        if loaded is not None and loaded != self._public_name_state():
+        loaded, now = getattr(self, "_loaded_public_name", None), self._public_name_state()
+        if loaded is not None and loaded != now:
             # Pages shared by every viewer show members' public names (bylines): stale now.
             invalidate(SITE)
-        self._loaded_public_name = self._public_name_state()
+        self._loaded_public_name = now
 
     @property
     def public_name(self) -> str:

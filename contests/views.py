@@ -12,7 +12,7 @@ from community import htmx, page_cache
 from community.bounds import parse_id
 from community.errors import ActionRefused, InvalidInput, refusal_message, refusal_of
 from community.images import private_image_response
-from community.models import PRIVATE_USER_FIELDS
+from community.models import private_user_fields
 from community.network import client_network
 from community.ratelimits import RateLimited, keep_form
 from community.rules import is_moderator
@@ -100,11 +100,12 @@ def contest_gallery(request, contest: ContestPage):
         if phase in (Phase.RESULTS, Phase.ARCHIVED)
         else []
     )
+    can_vote, totals_public = phase == Phase.VOTING, contest.totals_public_at(now)
     card_page = cards.card_page(
         request,
-        can_vote=phase == Phase.VOTING,
+        can_vote=can_vote,
         scoring=contest.voting_method == VotingMethod.SCORE,
-        totals_public=contest.totals_public_at(now),
+        totals_public=totals_public,
         next_path=request.get_full_path(),
     )
     return contest.render(
@@ -130,12 +131,9 @@ def contest_gallery(request, contest: ContestPage):
             "awards": awards,
             # The approved idea this contest was opened from, if any (the ideas app's relation).
             "source_ideas": shared.source_ideas,
-            "can_vote": phase == Phase.VOTING,
-            "totals_public": contest.totals_public_at(now),
-            "scoring": contest.voting_method == VotingMethod.SCORE,
-            "votes_left": services.votes_left(contest, request.user)
-            if phase == Phase.VOTING
-            else None,
+            "can_vote": can_vote,
+            "totals_public": totals_public,
+            "votes_left": services.votes_left(contest, request.user) if can_vote else None,
             "submissions_open": contest.submissions_open_at_moment(now),
             "results_public": phase in (Phase.RESULTS, Phase.ARCHIVED),
             "submit_refusal": refusal_message(rules.check_can_submit, request.user, contest, now)
@@ -316,7 +314,7 @@ def entry_detail(request, contest: ContestPage, entry_id: int):
     entries = (
         Entry.objects.with_vote_counts()
         .select_related("author")
-        .defer(*(f"author__{name}" for name in PRIVATE_USER_FIELDS))
+        .defer(*private_user_fields("author"))
         .prefetch_related("extra_images", tags_with_names())
     )
     # A public entry is the same for every viewer: shared through the page cache, current under
@@ -392,7 +390,6 @@ def _vote_fragment(request, contest: ContestPage, entry_id: int, outcome: htmx.O
         vote = Vote.objects.filter(entry=entry, voter=request.user).first()
         phase = contest.phase_at(now)
         gallery.attach_card_urls([entry], contest)
-        entry.vote_count = entry.vote_count if contest.totals_public_at(now) else None
         card_page = cards.card_page(
             request,
             can_vote=phase == Phase.VOTING,
